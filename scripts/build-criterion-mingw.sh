@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# build-criterion-mingw.sh
+#
+# Cross-build the Criterion 2.4.1 unit-test framework for Windows (mingw-w64),
+# with its dependencies BoxFort 0.1.2, nanomsg 1.1.5 and nanopb 0.4.7, from
+# Debian bookworm sources only (apt-get source / apt-get download), on a
+# Debian 12 x86_64 host.
+#
+# Result: $PREFIX/{bin/libcriterion-3.dll, lib/libcriterion.dll.a,
+#         lib/libcriterion.a, lib/libboxfort.a, lib/libnanomsg.a,
+#         lib/libprotobuf_nanopb_static.a, include/criterion/...}
+#
+# Adapted for winshm from the tested recipe in shared/reference/criterion-mingw.
+# It does nothing when $PREFIX already holds a build of this exact recipe (a
+# stamp file records the script's hash), so reruns cost nothing.
+#
+# Usage:  ARCH=x86_64 ./build-criterion-mingw.sh      (default)
+#         ARCH=i686   ./build-criterion-mingw.sh      (32-bit)
+# Env:    ROOT    work dir              (default ${WINSHM_CACHE:-$HOME/.cache/winshm}/criterion-mingw)
+#         PREFIX  install prefix        (default $ROOT/prefix-x64 or $ROOT/prefix-x86)
+#         SMOKE=0 skip the Wine smoke test at the end
+#         JOBS    ninja -j              (default nproc)
+set -euo pipefail
+
+ARCH=${ARCH:-x86_64}
+ROOT=${ROOT:-${WINSHM_CACHE:-$HOME/.cache/winshm}/criterion-mingw}
+JOBS=${JOBS:-$(nproc)}
+SMOKE=${SMOKE:-1}
+
+case "$ARCH" in
+  x86_64) TRIPLE=x86_64-w64-mingw32; CPU_FAMILY=x86_64; CPU=x86_64; SFX=x64; WINE=/usr/lib/wine/wine64
+          GCCPKG=gcc-mingw-w64-x86-64 ;;
+  i686)   TRIPLE=i686-w64-mingw32;   CPU_FAMILY=x86;    CPU=i686;   SFX=x86; WINE=/usr/lib/wine/wine
+          GCCPKG=gcc-mingw-w64-i686 ;;
+  *) echo "ARCH must be x86_64 or i686" >&2; exit 2 ;;
+esac
+PREFIX=${PREFIX:-$ROOT/prefix-$SFX}
+STAMP=$PREFIX/.recipe-$(sha256sum "$0" | cut -c1-16)
+if [ -f "$STAMP" ] && [ -f "$PREFIX/bin/libcriterion-3.dll" ]; then
+  echo "criterion-mingw: cached in $PREFIX"
+  exit 0
+fi
+
+# Pinned Debian bookworm versions (all from the Debian mirror).
+V_CRITERION=2.4.1-2
+V_BOXFORT=0.1.2-2
+V_NANOMSG=1.1.5+dfsg-1.1
+V_NANOPB=0.4.7-2
+V_DEBUGBREAK=1.0-1+b1                   # binary pkg, header-only: debugbreak.h
+V_FML=0.1+git20190320.b499514-1+b1      # binary pkg libfml-dev: ships klib khash.h/kvec.h
+
+SOURCES=$ROOT/sources
+WORK=$ROOT/work-$SFX
+BUILD=$WORK/build
+t0=$(date +%s)
+log() { printf '\n=== [+%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+
+# --------------------------------------------------------------------------
+log "0. host tools"
+need=()
+command -v $TRIPLE-gcc >/dev/null || need+=("$GCCPKG")
+command -v meson       >/dev/null || need+=(meson)
+command -v ninja       >/dev/null || need+=(ninja-build)
+command -v cmake       >/dev/null || need+=(cmake)
+command -v python3     >/dev/null || need+=(python3)
+command -v patch       >/dev/null || need+=(patch)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+$TRIPLE-gcc --version | head -1; meson --version; ninja --version; cmake --version | head -1
+
+# --------------------------------------------------------------------------
+log "1. fetch Debian sources into $SOURCES"
+mkdir -p "$SOURCES"
+cd "$SOURCES"
+# apt-get source needs deb-src entries and a Sources index. A fresh Debian machine has only
+# 'Types: deb'; add a deb-src twin of each deb822 source file (same mirror, suites, keys).
+if ! grep -rqs 'deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    sed 's/^Types:.*/Types: deb-src/' "$f" > "/etc/apt/sources.list.d/src-$(basename "$f")"
+  done
+  if [ -f /etc/apt/sources.list ]; then
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > /etc/apt/sources.list.d/src-sources.list || true
+  fi
+  apt-get update -qq
+fi
+ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1 || apt-get update -qq
+fetch_src() {  # $1=srcpkg $2=version $3=orig tarball name
+  if [ ! -s "$3" ]; then
+    # The .debian.tar.xz often 404s on this mirror; only the .orig.tar.gz matters,
+    # so apt-get's non-zero exit is tolerated and the tarball checked instead.
+    apt-get source --download-only "$1=$2" || true
+  fi
+  [ -s "$3" ] || { echo "missing $3" >&2; exit 1; }
+}
+fetch_src criterion "$V_CRITERION" criterion_2.4.1.orig.tar.gz
+fetch_src boxfort   "$V_BOXFORT"   boxfort_0.1.2.orig.tar.gz
+fetch_src nanomsg   "$V_NANOMSG"   nanomsg_1.1.5+dfsg.orig.tar.gz
+fetch_src nanopb    "$V_NANOPB"    nanopb_0.4.7.orig.tar.gz
+ls debugbreak_*.deb >/dev/null 2>&1 || apt-get download "debugbreak=$V_DEBUGBREAK"
+ls libfml-dev_*.deb >/dev/null 2>&1 || apt-get download "libfml-dev=$V_FML"
+sha256sum *.orig.tar.gz *.deb
+
+# --------------------------------------------------------------------------
+log "2. unpack into $WORK"
+rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK"
+tar xzf "$SOURCES/criterion_2.4.1.orig.tar.gz"
+CRIT=$WORK/Criterion-2.4.1
+SP=$CRIT/subprojects
+# meson uses an existing subprojects/<dir> instead of the git wraps
+# (together with --wrap-mode=nodownload nothing is fetched from the network).
+tar xzf "$SOURCES/boxfort_0.1.2.orig.tar.gz"      && mv BoxFort-0.1.2  "$SP/boxfort"
+tar xzf "$SOURCES/nanomsg_1.1.5+dfsg.orig.tar.gz" && mv nanomsg-1.1.5  "$SP/nanomsg"
+tar xzf "$SOURCES/nanopb_0.4.7.orig.tar.gz"       && mv nanopb-0.4.7   "$SP/nanopb"
+# git submodules missing from the orig tarball: dependencies/{klib,debugbreak}
+mkdir -p debx
+dpkg-deb -x "$SOURCES"/debugbreak_*.deb debx
+dpkg-deb -x "$SOURCES"/libfml-dev_*.deb debx
+cp debx/usr/include/debugbreak.h                         "$CRIT/dependencies/debugbreak/"
+cp debx/usr/include/fml/khash.h debx/usr/include/fml/kvec.h "$CRIT/dependencies/klib/"
+
+# --------------------------------------------------------------------------
+log "3. patch BoxFort (+ one Criterion fix)"
+cd "$SP/boxfort"
+# 3a. Criterion 2.4.1 needs BoxFort's debugger-fallback API (BXF_DBG_FALLBACK &
+#     co.), which is newer than the 0.1.2 tag. Debian's libboxfort-dev 0.1.2-2
+#     cherry-picked it; its debian/ tarball is not on the mirror, so add the same
+#     header API here (result is identical to Debian's installed boxfort.h) and
+#     mask the flag where the debugger is selected.
+patch -p1 <<'EOF'
+--- a/include/boxfort.h
++++ b/include/boxfort.h
+@@ -203,6 +203,8 @@
+     BXF_DBG_GDB, /* Spawn with gdbserver */
+     BXF_DBG_LLDB, /* Spawn with lldb-server */
+     BXF_DBG_WINDBG, /* Spawn with windbg (Windows only) */
++    /* add up to 32 debuggers here */
++    BXF_DBG_FALLBACK = 0x20 /* fallback to suspended sandbox */
+ };
+ 
+ #if defined (__clang__)
+@@ -213,6 +215,10 @@
+ # define BXF_DBG_NATIVE BXF_DBG_WINDBG
+ #endif
+ 
++#define BXF_DBG_ENABLE_FALLBACK(debugger) (debugger |= BXF_DBG_FALLBACK)
++#define BXF_DBG_IS_FALLBACK_ENABLED(debugger) (debugger & BXF_DBG_FALLBACK)
++#define BXF_DBG_GET_DEBUGGER(debugger) (debugger & ~BXF_DBG_FALLBACK)
++
+ struct bxf_debug {
+     enum bxf_debugger debugger;
+     int tcp;
+EOF
+sed -i 's/switch (sandbox->debug\.debugger)/switch (BXF_DBG_GET_DEBUGGER(sandbox->debug.debugger))/' \
+    src/sandbox-windows.c src/sandbox-posix.c
+grep -c 'switch (BXF_DBG_GET_DEBUGGER' src/sandbox-windows.c src/sandbox-posix.c
+# 3b. Race in the Windows timeout killer: it called TerminateProcess() before
+#     setting status.timed_out, so the child-exit callback could see exit code
+#     0xEFFFFFFF first and report the timeout as a crash (seen once under Wine).
+patch -p1 <<'EOF'
+--- a/src/timeout-windows.c
++++ b/src/timeout-windows.c
+@@ -38,8 +38,8 @@
+     if (WaitForSingleObject(sb->proc, 0) == WAIT_OBJECT_0)
+         return;
+ 
+-    TerminateProcess(sb->proc, BXFI_TIMEOUT_STATUS);
+     sb->props.status.timed_out = 1;
++    TerminateProcess(sb->proc, BXFI_TIMEOUT_STATUS);
+ }
+ 
+ int bxfi_push_timeout(struct bxfi_sandbox_s *instance, double timeout)
+EOF
+
+# 3c. Windows monotonic timestamps (Criterion compat/time.c, BoxFort timestamp.c)
+#     compute count*1e9 in 64 bits, which overflows once QueryPerformanceCounter
+#     exceeds ~1845 s at the usual 10 MHz frequency (under Wine: host uptime
+#     > ~31 min). Reported test durations then become garbage (e.g. 1.09s for a
+#     trivial test, or 18446743552.00s). Take the sub-second part from
+#     count % freq instead.
+cd "$CRIT"
+sed -i 's|uint64_t nano = ((count\.QuadPart \* GIGA) / freq\.QuadPart) % GIGA;|uint64_t nano = ((uint64_t) (count.QuadPart % freq.QuadPart) * GIGA) / freq.QuadPart;|' \
+    src/compat/time.c subprojects/boxfort/src/timestamp.c
+for f in src/compat/time.c subprojects/boxfort/src/timestamp.c; do
+  grep -q 'count.QuadPart % freq.QuadPart' "$f" || { echo "timestamp patch failed: $f" >&2; exit 1; }
+done
+
+# --------------------------------------------------------------------------
+log "4. meson cross file"
+CROSS=$WORK/$TRIPLE.ini
+cat > "$CROSS" <<EOF
+[binaries]
+c       = '$TRIPLE-gcc'
+ar      = '$TRIPLE-ar'
+strip   = '$TRIPLE-strip'
+windres = '$TRIPLE-windres'
+cmake   = 'cmake'
+
+[properties]
+needs_exe_wrapper = true
+
+[cmake]
+CMAKE_SYSTEM_NAME  = 'Windows'
+CMAKE_C_COMPILER   = '$TRIPLE-gcc'
+CMAKE_RC_COMPILER  = '$TRIPLE-windres'
+
+[built-in options]
+# no libgcc_s_*.dll runtime dependency
+c_link_args = ['-static-libgcc']
+
+[host_machine]
+system     = 'windows'
+cpu_family = '$CPU_FAMILY'
+cpu        = '$CPU'
+endian     = 'little'
+EOF
+cat "$CROSS"
+
+# --------------------------------------------------------------------------
+log "5. configure / build / install Criterion -> $PREFIX"
+rm -rf "$PREFIX"
+cd "$CRIT"
+meson setup "$BUILD" \
+  --cross-file "$CROSS" \
+  --prefix "$PREFIX" --libdir lib \
+  --buildtype release \
+  --wrap-mode nodownload \
+  -Dtests=false -Dsamples=false -Di18n=disabled \
+  -Dtheories=disabled -Ddiffs=disabled -Dcxx-support=disabled \
+  -Dboxfort:tests=false -Dboxfort:samples=false
+ninja -C "$BUILD" -j "$JOBS"
+meson install -C "$BUILD"
+# BoxFort is linked into libcriterion-3.dll; install a static libboxfort.a too so
+# that libcriterion.a can be used for fully static test executables. (meson's own
+# libboxfort.a is a *thin* archive pointing into the build dir: repack it.)
+rm -f "$PREFIX/lib/libboxfort.a"
+$TRIPLE-ar crs "$PREFIX/lib/libboxfort.a" "$BUILD"/subprojects/boxfort/src/libboxfort.a.p/*.obj
+$TRIPLE-objdump -p "$PREFIX/bin/libcriterion-3.dll" | grep 'DLL Name'
+
+# --------------------------------------------------------------------------
+if [ "$SMOKE" = 1 ] && [ -x "$WINE" ]; then
+  log "6. smoke test under Wine"
+  S=$WORK/smoke; mkdir -p "$S"; cd "$S"
+  cat > smoke.c <<'EOF'
+#include <windows.h>
+#include <criterion/criterion.h>
+Test(smoke, shm) {
+    HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, "Local\\crit_smoke");
+    cr_assert_not_null(h);
+    char *p = MapViewOfFile(h, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    cr_assert_not_null(p);
+    p[0] = 'x';
+    cr_assert_eq(p[0], 'x');
+    UnmapViewOfFile(p); CloseHandle(h);
+}
+EOF
+  $TRIPLE-gcc -std=gnu11 -I"$PREFIX/include" smoke.c -o smoke.exe -L"$PREFIX/lib" -lcriterion -static-libgcc
+  cp "$PREFIX/bin/libcriterion-3.dll" .
+  export WINEPREFIX=${WINEPREFIX:-$ROOT/wineprefix-$SFX} WINEDEBUG=-all WINEDLLOVERRIDES="winedbg.exe=d"
+  timeout 300 "$WINE" ./smoke.exe --verbose </dev/null
+  /usr/lib/wine/wineserver -k || true   # don't leave Wine helpers holding our stdout
+fi
+
+touch "$STAMP"
+log "done in $(( $(date +%s) - t0 ))s; prefix size: $(du -sh "$PREFIX" | cut -f1)"

@@ -1,0 +1,811 @@
+/* winshm.h - Windows native shared memory in one header, v0.1.0
+ *
+ * Pagefile-backed sections, named or unnamed, over CreateFileMappingW,
+ * OpenFileMappingW and MapViewOfFile. Include it and link kernel32; there is
+ * nothing to define and nothing to build. It does not include <windows.h>.
+ *
+ *     #include "winshm.h"
+ *
+ *     winshm shm = {0};
+ *     winshm_view view = {0};
+ *     winshm_result r = winshm_create_only(&shm, "Local\\demo", WINSHM_READ_WRITE, 4096, NULL);
+ *     if (r != WINSHM_OK) { printf("%s\n", winshm_result_string(r)); return 1; }
+ *     if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) == WINSHM_OK) {
+ *         strcpy((char *)view.data, "hello");
+ *         winshm_unmap(&view);
+ *     }
+ *     winshm_close(&shm);
+ *
+ * API at a glance (every call that can fail returns a winshm_result; on
+ * failure GetLastError() holds the Windows error behind it):
+ *   winshm_create_only[_w]    new section; ALREADY_EXISTS if the name is taken
+ *   winshm_open_or_create[_w] open it, or create it; *created tells which
+ *   winshm_open_only[_w]      open an existing section; never creates
+ *   winshm_close / winshm_move / winshm_swap
+ *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
+ *   winshm_get_handle         O(1) queries: no system call, no allocation
+ *   winshm_map / winshm_unmap views at any offset (alignment is done for you)
+ *   winshm_result_string      a short English text for each result code
+ *
+ * Configuration, define before including:
+ *   WINSHM_API     linkage of every function; default `static inline`. Keep
+ *                  internal linkage (static) or C++ `inline`: every file that
+ *                  includes the header gets the definitions.
+ *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
+ *                  neither); default malloc and free.
+ *
+ * Full manual: README.md. Licence: MIT, at the end of this file.
+ */
+#ifndef WINSHM_H
+#define WINSHM_H
+
+#define WINSHM_VERSION_MAJOR 0
+#define WINSHM_VERSION_MINOR 1
+#define WINSHM_VERSION_PATCH 0
+#define WINSHM_VERSION_STRING "0.1.0"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef WINSHM_API
+#  if defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L)
+#    define WINSHM_API static inline
+#  elif defined(_MSC_VER)
+#    define WINSHM_API static __inline
+#  else
+#    define WINSHM_API static __inline__
+#  endif
+#endif
+
+#if defined(WINSHM_MALLOC) != defined(WINSHM_FREE)
+#  error "winshm.h: define both WINSHM_MALLOC and WINSHM_FREE, or neither"
+#endif
+#ifndef WINSHM_MALLOC
+#  include <stdlib.h>
+#  define WINSHM_MALLOC(bytes) malloc(bytes)
+#  define WINSHM_FREE(pointer) free(pointer)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- public API */
+
+typedef enum winshm_mode {          /* values are non-zero; 0 means "no mode" */
+    WINSHM_READ_ONLY = 1,
+    WINSHM_READ_WRITE = 2,
+    WINSHM_COPY_ON_WRITE = 3        /* writes stay private to the view */
+} winshm_mode;
+
+typedef enum winshm_result {
+    WINSHM_OK = 0,
+    WINSHM_ERROR_INVALID_ARGUMENT = -1, /* NULL pointer, unknown mode, size 0, target not empty, NULL name where one is required */
+    WINSHM_ERROR_INVALID_NAME     = -2, /* "" name, invalid UTF-8/UTF-16, a namespace path that does not exist, name too long */
+    WINSHM_ERROR_ALREADY_EXISTS   = -3, /* create_only: a section of that name exists */
+    WINSHM_ERROR_NOT_FOUND        = -4, /* open_only: no object of that name */
+    WINSHM_ERROR_ACCESS_DENIED    = -5, /* rights or page protection forbid it (includes a read-write view of a read-only handle) */
+    WINSHM_ERROR_OUT_OF_RANGE     = -6, /* view past the end; open_or_create found an existing section smaller than asked; size not addressable */
+    WINSHM_ERROR_OUT_OF_MEMORY    = -7, /* commit limit, no memory, or heap allocation failed */
+    WINSHM_ERROR_NAME_IN_USE      = -8, /* the name belongs to another kind of object (mutex, event, ...) */
+    WINSHM_ERROR_NOT_OPEN         = -9, /* the winshm is empty */
+    WINSHM_ERROR_OS               = -10 /* any other Windows error */
+} winshm_result;
+
+/* A zero-initialised winshm (winshm s = {0}; in C++ winshm s = {};) is empty.
+ * The members are private: use the functions below. */
+typedef struct winshm {
+    void *handle_;       /* section HANDLE; NULL when empty */
+    wchar_t *name_w_;    /* NULL when unnamed; one allocation holds both spellings */
+    char *name_;         /* UTF-8 spelling, inside the allocation of name_w_ */
+    uint64_t size_;      /* page-rounded size, as the kernel reports it */
+    winshm_mode mode_;
+} winshm;
+
+typedef struct winshm_permissions {
+    void *security_attributes; /* SECURITY_ATTRIBUTES*; used as given when non-NULL, then the two fields below are ignored */
+    int unrestricted;          /* non-zero: NULL DACL, any account may open it (built without advapi32) */
+    int inheritable;           /* non-zero: child processes inherit the handle */
+} winshm_permissions;          /* a NULL pointer or a zeroed struct means: the process default */
+
+typedef struct winshm_view {
+    void *data;                /* first byte of the requested range */
+    size_t size;               /* bytes in the requested range */
+    void *base_;               /* private: what MapViewOfFile returned; NULL when empty */
+} winshm_view;                 /* a zeroed view is empty */
+
+WINSHM_API winshm_result winshm_create_only   (winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm);
+WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created);
+WINSHM_API winshm_result winshm_open_only     (winshm *shm, const char *name, winshm_mode mode);
+WINSHM_API winshm_result winshm_create_only_w   (winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm);
+WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created);
+WINSHM_API winshm_result winshm_open_only_w     (winshm *shm, const wchar_t *name, winshm_mode mode);
+
+WINSHM_API void winshm_close(winshm *shm);
+WINSHM_API void winshm_move (winshm *dst, winshm *src);
+WINSHM_API void winshm_swap (winshm *a, winshm *b);
+
+WINSHM_API int            winshm_is_open   (const winshm *shm);
+WINSHM_API const char    *winshm_get_name  (const winshm *shm);
+WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm);
+WINSHM_API winshm_mode    winshm_get_mode  (const winshm *shm);
+WINSHM_API uint64_t       winshm_get_size  (const winshm *shm);
+WINSHM_API void          *winshm_get_handle(const winshm *shm);
+
+WINSHM_API winshm_result winshm_map  (const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view);
+WINSHM_API void          winshm_unmap(winshm_view *view);
+
+WINSHM_API const char *winshm_result_string(winshm_result result);
+
+/* ------------------------------------------------------------ implementation */
+/* Everything below is private. Names start with winshm_impl_ / WINSHM_IMPL_. */
+
+/* kernel32, declared here with exactly the types <windows.h> uses, so that
+ * either header may come first. SIZE_T is ULONG_PTR: unsigned long on Win32. */
+#ifdef _WIN64
+typedef unsigned long long winshm_impl_ulong_ptr;
+typedef long long winshm_impl_int_ptr;
+#else
+typedef unsigned long winshm_impl_ulong_ptr;
+typedef int winshm_impl_int_ptr;
+#endif
+#if defined(STRICT) || !defined(NO_STRICT)
+struct HINSTANCE__;
+typedef struct HINSTANCE__ *winshm_impl_hmodule;
+#else
+typedef void *winshm_impl_hmodule;
+#endif
+typedef winshm_impl_int_ptr (__stdcall *winshm_impl_farproc)(void);
+struct _SECURITY_ATTRIBUTES;
+struct _SYSTEM_INFO;
+
+__declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SECURITY_ATTRIBUTES *lpFileMappingAttributes, unsigned long flProtect, unsigned long dwMaximumSizeHigh, unsigned long dwMaximumSizeLow, const wchar_t *lpName);
+__declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
+__declspec(dllimport) void *__stdcall MapViewOfFile(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap);
+__declspec(dllimport) int __stdcall UnmapViewOfFile(const void *lpBaseAddress);
+__declspec(dllimport) int __stdcall CloseHandle(void *hObject);
+__declspec(dllimport) unsigned long __stdcall GetLastError(void);
+__declspec(dllimport) void __stdcall SetLastError(unsigned long dwErrCode);
+__declspec(dllimport) void __stdcall GetSystemInfo(struct _SYSTEM_INFO *lpSystemInfo);
+__declspec(dllimport) winshm_impl_hmodule __stdcall GetModuleHandleW(const wchar_t *lpModuleName);
+__declspec(dllimport) winshm_impl_farproc __stdcall GetProcAddress(winshm_impl_hmodule hModule, const char *lpProcName);
+__declspec(dllimport) int __stdcall MultiByteToWideChar(unsigned int CodePage, unsigned long dwFlags, const char *lpMultiByteStr, int cbMultiByte, wchar_t *lpWideCharStr, int cchWideChar);
+__declspec(dllimport) int __stdcall WideCharToMultiByte(unsigned int CodePage, unsigned long dwFlags, const wchar_t *lpWideCharStr, int cchWideChar, char *lpMultiByteStr, int cbMultiByte, const char *lpDefaultChar, int *lpUsedDefaultChar);
+
+/* Win32 constants, under private names so that nothing clashes with <windows.h>. */
+enum {
+    WINSHM_IMPL_ERROR_FILE_NOT_FOUND = 2,
+    WINSHM_IMPL_ERROR_PATH_NOT_FOUND = 3,
+    WINSHM_IMPL_ERROR_ACCESS_DENIED = 5,
+    WINSHM_IMPL_ERROR_INVALID_HANDLE = 6,
+    WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY = 8,
+    WINSHM_IMPL_ERROR_OUTOFMEMORY = 14,
+    WINSHM_IMPL_ERROR_INVALID_PARAMETER = 87,
+    WINSHM_IMPL_ERROR_INVALID_NAME = 123,
+    WINSHM_IMPL_ERROR_PROC_NOT_FOUND = 127,
+    WINSHM_IMPL_ERROR_BAD_PATHNAME = 161,
+    WINSHM_IMPL_ERROR_ALREADY_EXISTS = 183,
+    WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE = 206,
+    WINSHM_IMPL_ERROR_NO_UNICODE_TRANSLATION = 1113,
+    WINSHM_IMPL_ERROR_PRIVILEGE_NOT_HELD = 1314,
+    WINSHM_IMPL_ERROR_NO_SYSTEM_RESOURCES = 1450,
+    WINSHM_IMPL_ERROR_PAGEFILE_QUOTA = 1454,
+    WINSHM_IMPL_ERROR_COMMITMENT_LIMIT = 1455,
+
+    WINSHM_IMPL_PAGE_READONLY = 0x02,
+    WINSHM_IMPL_PAGE_READWRITE = 0x04,
+    WINSHM_IMPL_PAGE_WRITECOPY = 0x08,
+    WINSHM_IMPL_SECTION_QUERY = 0x01,
+    WINSHM_IMPL_FILE_MAP_COPY = 0x01,
+    WINSHM_IMPL_FILE_MAP_WRITE = 0x02,
+    WINSHM_IMPL_FILE_MAP_READ = 0x04,
+    WINSHM_IMPL_SE_DACL_PRESENT = 0x04,
+    WINSHM_IMPL_CP_UTF8 = 65001,
+    WINSHM_IMPL_MB_ERR_INVALID_CHARS = 0x08,
+    WINSHM_IMPL_WC_ERR_INVALID_CHARS = 0x80,
+    /* Object names are counted strings of at most 32,767 UTF-16 units, and
+     * longer ones are silently truncated: refuse them instead. */
+    WINSHM_IMPL_MAX_NAME_UNITS = 32766
+};
+
+/* Same layouts as SECURITY_ATTRIBUTES, SECURITY_DESCRIPTOR (absolute),
+ * SYSTEM_INFO and SECTION_BASIC_INFORMATION. */
+typedef struct winshm_impl_security_attributes {
+    unsigned long length;
+    void *descriptor;
+    int inherit;
+} winshm_impl_security_attributes;
+
+typedef struct winshm_impl_security_descriptor {
+    unsigned char revision;
+    unsigned char sbz1;
+    unsigned short control;
+    void *owner;
+    void *group;
+    void *sacl;
+    void *dacl;
+} winshm_impl_security_descriptor;
+
+typedef struct winshm_impl_system_info {
+    unsigned long oem_id;
+    unsigned long page_size;
+    void *minimum_address;
+    void *maximum_address;
+    winshm_impl_ulong_ptr active_processor_mask;
+    unsigned long processor_count;
+    unsigned long processor_type;
+    unsigned long allocation_granularity;
+    unsigned short processor_level;
+    unsigned short processor_revision;
+} winshm_impl_system_info;
+
+typedef struct winshm_impl_section_basic_information {
+    void *base_address;
+    unsigned long allocation_attributes;
+    long long maximum_size;
+} winshm_impl_section_basic_information;
+
+typedef long (__stdcall *winshm_impl_nt_query_section_fn)(void *section, int information_class, void *information, winshm_impl_ulong_ptr information_size, winshm_impl_ulong_ptr *result_size);
+typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long status);
+
+/* The one place where Windows errors become results. `by_name` says whether
+ * the call named an object: only then does ERROR_INVALID_HANDLE mean that the
+ * name belongs to an object of another type. */
+WINSHM_API winshm_result winshm_impl_result_from_error(unsigned long error, int by_name)
+{
+    switch (error) {
+    case 0: return WINSHM_OK;
+    case WINSHM_IMPL_ERROR_ALREADY_EXISTS: return WINSHM_ERROR_ALREADY_EXISTS;
+    case WINSHM_IMPL_ERROR_FILE_NOT_FOUND: return WINSHM_ERROR_NOT_FOUND;
+    case WINSHM_IMPL_ERROR_PATH_NOT_FOUND:
+    case WINSHM_IMPL_ERROR_BAD_PATHNAME:
+    case WINSHM_IMPL_ERROR_INVALID_NAME:
+    case WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE:
+    case WINSHM_IMPL_ERROR_NO_UNICODE_TRANSLATION: return WINSHM_ERROR_INVALID_NAME;
+    case WINSHM_IMPL_ERROR_ACCESS_DENIED:
+    case WINSHM_IMPL_ERROR_PRIVILEGE_NOT_HELD: return WINSHM_ERROR_ACCESS_DENIED;
+    case WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY:
+    case WINSHM_IMPL_ERROR_OUTOFMEMORY:
+    case WINSHM_IMPL_ERROR_COMMITMENT_LIMIT:
+    case WINSHM_IMPL_ERROR_PAGEFILE_QUOTA:
+    case WINSHM_IMPL_ERROR_NO_SYSTEM_RESOURCES: return WINSHM_ERROR_OUT_OF_MEMORY;
+    case WINSHM_IMPL_ERROR_INVALID_HANDLE: return by_name ? WINSHM_ERROR_NAME_IN_USE : WINSHM_ERROR_OS;
+    case WINSHM_IMPL_ERROR_INVALID_PARAMETER: return WINSHM_ERROR_INVALID_ARGUMENT;
+    default: return WINSHM_ERROR_OS;
+    }
+}
+
+/* Sets the last error and returns the result: every failure goes through here
+ * or through winshm_impl_result_from_error, so GetLastError() always matches. */
+WINSHM_API winshm_result winshm_impl_fail(winshm_result result, unsigned long error)
+{
+    SetLastError(error);
+    return result;
+}
+
+WINSHM_API winshm_result winshm_impl_fail_with(unsigned long error, int by_name)
+{
+    SetLastError(error);
+    return winshm_impl_result_from_error(error, by_name);
+}
+
+WINSHM_API int winshm_impl_mode_is_valid(winshm_mode mode)
+{
+    return mode == WINSHM_READ_ONLY || mode == WINSHM_READ_WRITE || mode == WINSHM_COPY_ON_WRITE;
+}
+
+/* Page size and allocation granularity never change while a process runs;
+ * caching them keeps GetSystemInfo off the map path. Each cached value is
+ * read once into a local and is either 0 or right, so a race only repeats
+ * the lookup. */
+WINSHM_API void winshm_impl_memory_geometry(unsigned long *page_size, unsigned long *granularity)
+{
+    static volatile unsigned long cached_page_size, cached_granularity;
+    unsigned long page = cached_page_size, grain = cached_granularity;
+    if (page == 0 || grain == 0) {
+        winshm_impl_system_info info;
+        memset(&info, 0, sizeof info);
+        GetSystemInfo((struct _SYSTEM_INFO *)(void *)&info);
+        cached_page_size = page = info.page_size;
+        cached_granularity = grain = info.allocation_granularity;
+    }
+    *page_size = page;
+    *granularity = grain;
+}
+
+/* ntdll is in every process, so its functions are looked up, never linked.
+ * Returns NULL if `name` is missing. The cache follows the same rule as above. */
+WINSHM_API winshm_impl_farproc winshm_impl_ntdll_function(const char *name)
+{
+    winshm_impl_hmodule ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll ? GetProcAddress(ntdll, name) : NULL;
+}
+
+/* The section's size as the kernel reports it. Returns a Win32 error, 0 on success. */
+WINSHM_API unsigned long winshm_impl_query_size(void *handle, uint64_t *size)
+{
+    static winshm_impl_nt_query_section_fn volatile cached_query;
+    static winshm_impl_rtl_status_to_error_fn volatile cached_to_error;
+    winshm_impl_nt_query_section_fn query = cached_query;
+    winshm_impl_rtl_status_to_error_fn to_error = cached_to_error;
+    winshm_impl_section_basic_information info;
+    winshm_impl_ulong_ptr returned = 0;
+    long status;
+    if (!query || !to_error) {
+        /* Through void (*)(void): these casts between function types are deliberate. */
+        cached_query = query = (winshm_impl_nt_query_section_fn)(void (*)(void))winshm_impl_ntdll_function("NtQuerySection");
+        cached_to_error = to_error = (winshm_impl_rtl_status_to_error_fn)(void (*)(void))winshm_impl_ntdll_function("RtlNtStatusToDosError");
+        if (!query || !to_error)
+            return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
+    }
+    memset(&info, 0, sizeof info);
+    status = query(handle, 0 /* SectionBasicInformation */, &info, sizeof info, &returned);
+    if (status < 0)
+        return to_error(status);
+    *size = (uint64_t)info.maximum_size;
+    return 0;
+}
+
+/* Fills shm->name_w_ and shm->name_ (one allocation) from a UTF-8 name.
+ * Returns a Win32 error, 0 on success. */
+WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *name)
+{
+    size_t bytes = strlen(name);
+    int units;
+    unsigned char *block;
+    if (bytes == 0)
+        return WINSHM_IMPL_ERROR_INVALID_NAME;
+    /* A UTF-16 unit takes at most 3 UTF-8 bytes: this many bytes is too long. */
+    if (bytes > 3u * WINSHM_IMPL_MAX_NAME_UNITS)
+        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, (int)bytes, NULL, 0);
+    if (units <= 0)
+        return GetLastError();
+    if (units > WINSHM_IMPL_MAX_NAME_UNITS)
+        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    block = (unsigned char *)WINSHM_MALLOC(((size_t)units + 1) * sizeof(wchar_t) + bytes + 1);
+    if (!block)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    shm->name_w_ = (wchar_t *)(void *)block;
+    shm->name_ = (char *)(block + ((size_t)units + 1) * sizeof(wchar_t));
+    MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, name, (int)bytes, shm->name_w_, units);
+    shm->name_w_[units] = 0;
+    memcpy(shm->name_, name, bytes + 1);
+    return 0;
+}
+
+/* As winshm_impl_name_from_utf8, from a UTF-16 name. */
+WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
+{
+    size_t units = 0;
+    int bytes;
+    unsigned char *block;
+    while (name[units] && units <= WINSHM_IMPL_MAX_NAME_UNITS)
+        ++units;
+    if (units == 0)
+        return WINSHM_IMPL_ERROR_INVALID_NAME;
+    if (units > WINSHM_IMPL_MAX_NAME_UNITS)
+        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    bytes = WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, name, (int)units, NULL, 0, NULL, NULL);
+    if (bytes <= 0)
+        return GetLastError();
+    block = (unsigned char *)WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + (size_t)bytes + 1);
+    if (!block)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    shm->name_w_ = (wchar_t *)(void *)block;
+    shm->name_ = (char *)(block + (units + 1) * sizeof(wchar_t));
+    memcpy(shm->name_w_, name, (units + 1) * sizeof(wchar_t));
+    WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, name, (int)units, shm->name_, bytes, NULL, NULL);
+    shm->name_[bytes] = 0;
+    return 0;
+}
+
+WINSHM_API void winshm_impl_free_name(winshm *shm)
+{
+    WINSHM_FREE(shm->name_w_);
+    shm->name_w_ = NULL;
+    shm->name_ = NULL;
+}
+
+/* The rights OpenFileMappingW asks for: what `mode` maps, plus SECTION_QUERY
+ * for the size. A copy-on-write view needs only read access to the section. */
+WINSHM_API unsigned long winshm_impl_open_access(winshm_mode mode)
+{
+    unsigned long access = WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_FILE_MAP_READ;
+    if (mode == WINSHM_READ_WRITE)
+        access |= WINSHM_IMPL_FILE_MAP_WRITE;
+    return access;
+}
+
+/* Opens by name into `shm`, whose name is already set. On failure the name
+ * is freed, nothing is open, and the Win32 error is returned. */
+WINSHM_API unsigned long winshm_impl_open(winshm *shm, winshm_mode mode, int inheritable)
+{
+    unsigned long error;
+    void *handle = OpenFileMappingW(winshm_impl_open_access(mode), inheritable, shm->name_w_);
+    if (!handle) {
+        error = GetLastError();
+        winshm_impl_free_name(shm);
+        return error;
+    }
+    error = winshm_impl_query_size(handle, &shm->size_);
+    if (error) {
+        CloseHandle(handle);
+        winshm_impl_free_name(shm);
+        return error;
+    }
+    shm->handle_ = handle;
+    shm->mode_ = mode;
+    return 0;
+}
+
+/* Creates (or, with `open_existing`, opens) the section named in `staged`
+ * and moves it into `shm` on success. Owns staged's name either way. */
+WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
+                                            const winshm_permissions *perm, int open_existing, int *created)
+{
+    winshm_impl_security_descriptor descriptor;
+    winshm_impl_security_attributes attributes;
+    winshm_impl_security_attributes *security = NULL;
+    unsigned long protection, error, page_size, granularity;
+    void *handle;
+    int by_name = staged->name_w_ != NULL;
+
+    if (perm && perm->security_attributes) {
+        security = (winshm_impl_security_attributes *)perm->security_attributes;
+    } else if (perm && (perm->unrestricted || perm->inheritable)) {
+        memset(&descriptor, 0, sizeof descriptor);
+        descriptor.revision = 1;                     /* SECURITY_DESCRIPTOR_REVISION */
+        descriptor.control = WINSHM_IMPL_SE_DACL_PRESENT; /* with a NULL DACL: everyone */
+        attributes.length = (unsigned long)sizeof attributes;
+        attributes.descriptor = perm->unrestricted ? &descriptor : NULL;
+        attributes.inherit = perm->inheritable != 0;
+        security = &attributes;
+    }
+
+    protection = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_PAGE_READONLY
+               : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_PAGE_READWRITE
+               : WINSHM_IMPL_PAGE_WRITECOPY;
+    handle = CreateFileMappingW((void *)(winshm_impl_int_ptr)-1 /* INVALID_HANDLE_VALUE: the pagefile */,
+                                (struct _SECURITY_ATTRIBUTES *)(void *)security, protection,
+                                (unsigned long)(size >> 32), (unsigned long)(size & 0xFFFFFFFFu), staged->name_w_);
+    error = GetLastError();
+    if (!handle) {
+        /* Creating may be refused where opening is allowed (Global\ without
+         * SeCreateGlobalPrivilege, or a DACL that denies full access). */
+        if (open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
+            error = winshm_impl_open(staged, mode, security ? security->inherit : 0);
+            if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
+                error = WINSHM_IMPL_ERROR_ACCESS_DENIED; /* nothing to open: report the refusal */
+            if (error)
+                return winshm_impl_fail_with(error, 1);
+            if (staged->size_ < size) {
+                CloseHandle(staged->handle_);
+                winshm_impl_free_name(staged);
+                return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+            }
+            *shm = *staged;
+            SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS);
+            return WINSHM_OK;
+        }
+        winshm_impl_free_name(staged);
+        return winshm_impl_fail_with(error, by_name);
+    }
+
+    if (error == WINSHM_IMPL_ERROR_ALREADY_EXISTS) {
+        /* Windows opened the existing section and ignored size and protection. */
+        if (!open_existing) {
+            CloseHandle(handle);
+            winshm_impl_free_name(staged);
+            return winshm_impl_fail(WINSHM_ERROR_ALREADY_EXISTS, WINSHM_IMPL_ERROR_ALREADY_EXISTS);
+        }
+        error = winshm_impl_query_size(handle, &staged->size_);
+        if (error || staged->size_ < size) {
+            CloseHandle(handle);
+            winshm_impl_free_name(staged);
+            if (error)
+                return winshm_impl_fail_with(error, 0);
+            return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+        }
+        SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS);
+    } else {
+        /* A new pagefile-backed section is exactly `size` rounded up to whole
+         * pages: what NtQuerySection reports to every opener. */
+        winshm_impl_memory_geometry(&page_size, &granularity);
+        staged->size_ = (size + page_size - 1) & ~(uint64_t)(page_size - 1);
+        if (created)
+            *created = 1;
+    }
+    staged->handle_ = handle;
+    staged->mode_ = mode;
+    *shm = *staged;
+    return WINSHM_OK;
+}
+
+/* Checks shared by every constructor. Returns WINSHM_OK or a failure with
+ * the last error set. */
+WINSHM_API winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode mode, int *created)
+{
+    if (created)
+        *created = 0;
+    if (!shm || shm->handle_ || !winshm_impl_mode_is_valid(mode))
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    return WINSHM_OK;
+}
+
+WINSHM_API winshm_result winshm_impl_check_size(uint64_t size)
+{
+    unsigned long page_size, granularity;
+    if (size == 0)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    /* Near 2^64 the page rounding wraps, and Wine creates a 0-byte section. */
+    winshm_impl_memory_geometry(&page_size, &granularity);
+    if (size > ((uint64_t)1 << 63) - page_size)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    return WINSHM_OK;
+}
+
+/* The three constructors, once the name is staged. */
+WINSHM_API winshm_result winshm_impl_finish_create(winshm *shm, winshm *staged, unsigned long name_error,
+                                                   winshm_mode mode, uint64_t size, const winshm_permissions *perm,
+                                                   int open_existing, int *created)
+{
+    if (name_error)
+        return winshm_impl_fail_with(name_error, 1);
+    return winshm_impl_create(shm, staged, mode, size, perm, open_existing, created);
+}
+
+WINSHM_API winshm_result winshm_impl_finish_open(winshm *shm, winshm *staged, unsigned long name_error, winshm_mode mode)
+{
+    unsigned long error = name_error ? name_error : winshm_impl_open(staged, mode, 0);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    *shm = *staged;
+    return WINSHM_OK;
+}
+
+/* ------------------------------------------------------------ public functions */
+
+WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    if (r == WINSHM_OK)
+        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_create(shm, &staged, name ? winshm_impl_name_from_utf8(&staged, name) : 0,
+                                     mode, size, perm, 0, NULL);
+}
+
+WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    if (r == WINSHM_OK)
+        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_create(shm, &staged, name ? winshm_impl_name_from_utf16(&staged, name) : 0,
+                                     mode, size, perm, 0, NULL);
+}
+
+WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, created);
+    if (r == WINSHM_OK && !name)
+        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r == WINSHM_OK)
+        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf8(&staged, name),
+                                     mode, size, perm, 1, created);
+}
+
+WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, created);
+    if (r == WINSHM_OK && !name)
+        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r == WINSHM_OK)
+        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf16(&staged, name),
+                                     mode, size, perm, 1, created);
+}
+
+WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    if (r == WINSHM_OK && !name)
+        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf8(&staged, name), mode);
+}
+
+WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    if (r == WINSHM_OK && !name)
+        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r != WINSHM_OK)
+        return r;
+    return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf16(&staged, name), mode);
+}
+
+WINSHM_API void winshm_close(winshm *shm)
+{
+    if (!shm || !shm->handle_)
+        return;
+    CloseHandle(shm->handle_);
+    winshm_impl_free_name(shm);
+    shm->handle_ = NULL;
+    shm->size_ = 0;
+    shm->mode_ = (winshm_mode)0;
+}
+
+WINSHM_API void winshm_move(winshm *dst, winshm *src)
+{
+    if (!dst || !src || dst == src)
+        return;
+    winshm_close(dst);
+    *dst = *src;
+    memset(src, 0, sizeof *src);
+}
+
+WINSHM_API void winshm_swap(winshm *a, winshm *b)
+{
+    winshm held;
+    if (!a || !b)
+        return;
+    held = *a;
+    *a = *b;
+    *b = held;
+}
+
+WINSHM_API int winshm_is_open(const winshm *shm)
+{
+    return shm && shm->handle_;
+}
+
+WINSHM_API const char *winshm_get_name(const winshm *shm)
+{
+    return shm && shm->name_ ? shm->name_ : "";
+}
+
+WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm)
+{
+    return shm && shm->name_w_ ? shm->name_w_ : L"";
+}
+
+WINSHM_API winshm_mode winshm_get_mode(const winshm *shm)
+{
+    return shm ? shm->mode_ : (winshm_mode)0;
+}
+
+WINSHM_API uint64_t winshm_get_size(const winshm *shm)
+{
+    return shm ? shm->size_ : 0;
+}
+
+WINSHM_API void *winshm_get_handle(const winshm *shm)
+{
+    return shm ? shm->handle_ : NULL;
+}
+
+WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
+{
+    unsigned long page_size, granularity, access;
+    uint64_t remaining, aligned;
+    size_t lead;
+    void *base;
+
+    if (!view)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    view->data = NULL;
+    view->size = 0;
+    view->base_ = NULL;
+    if (!shm)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (!shm->handle_)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
+    if (!winshm_impl_mode_is_valid(mode))
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    /* Checked here, not left to Windows: Wine would grant it. */
+    if (mode == WINSHM_READ_WRITE && shm->mode_ != WINSHM_READ_WRITE)
+        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    if (offset >= shm->size_)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    remaining = shm->size_ - offset;
+    if (size == 0) {
+        if (remaining > (uint64_t)SIZE_MAX)
+            return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+        size = (size_t)remaining;
+    } else if ((uint64_t)size > remaining) {
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    }
+    /* Views must start on the allocation granularity: map from the boundary
+     * below `offset` and hand out the byte at `offset`. */
+    winshm_impl_memory_geometry(&page_size, &granularity);
+    lead = (size_t)(offset % granularity);
+    aligned = offset - lead;
+    if (size > SIZE_MAX - lead)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    access = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_FILE_MAP_READ
+           : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_FILE_MAP_WRITE
+           : WINSHM_IMPL_FILE_MAP_COPY;
+    base = MapViewOfFile(shm->handle_, access, (unsigned long)(aligned >> 32), (unsigned long)(aligned & 0xFFFFFFFFu),
+                         (winshm_impl_ulong_ptr)(lead + size));
+    if (!base)
+        return winshm_impl_fail_with(GetLastError(), 0);
+    view->base_ = base;
+    view->data = (unsigned char *)base + lead;
+    view->size = size;
+    return WINSHM_OK;
+}
+
+WINSHM_API void winshm_unmap(winshm_view *view)
+{
+    if (!view || !view->base_)
+        return;
+    UnmapViewOfFile(view->base_);
+    view->data = NULL;
+    view->size = 0;
+    view->base_ = NULL;
+}
+
+WINSHM_API const char *winshm_result_string(winshm_result result)
+{
+    switch (result) {
+    case WINSHM_OK: return "success";
+    case WINSHM_ERROR_INVALID_ARGUMENT: return "invalid argument";
+    case WINSHM_ERROR_INVALID_NAME: return "invalid name";
+    case WINSHM_ERROR_ALREADY_EXISTS: return "shared memory of that name already exists";
+    case WINSHM_ERROR_NOT_FOUND: return "no shared memory of that name";
+    case WINSHM_ERROR_ACCESS_DENIED: return "access denied";
+    case WINSHM_ERROR_OUT_OF_RANGE: return "size or range out of bounds";
+    case WINSHM_ERROR_OUT_OF_MEMORY: return "out of memory";
+    case WINSHM_ERROR_NAME_IN_USE: return "name belongs to another kind of object";
+    case WINSHM_ERROR_NOT_OPEN: return "shared memory is not open";
+    case WINSHM_ERROR_OS: return "operating system error";
+    }
+    return "unknown winshm result";
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINSHM_H */
+
+/*
+MIT License
+
+Copyright (c) 2026 the winshm authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+*/
