@@ -1,0 +1,122 @@
+/* winshm_child.exe: the other process in the multi-process tests.
+ *
+ *   read NAME TEXT            open_only read-only; exit 0 if the section starts with TEXT
+ *   write NAME TEXT           open_only read-write; write TEXT (with its NUL) at offset 0
+ *   exchange NAME TEXT REPLY  check TEXT at 0, write REPLY at 4096
+ *   race NAME SIZE START      wait for event START, open_or_create, map, count one at
+ *                             offset 0; exit 10 if this process created it, 0 if it
+ *                             opened it, 20 + result on failure, 40 if too small
+ *   hold NAME SIZE READY      create_only, map, signal READY, sleep until killed
+ *   crash NAME SIZE READY     create_only, map, signal READY, then an access violation
+ *
+ * Exit codes above 100 mean a step failed: 100 + step. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "winshm.h"
+
+static HANDLE open_event(const char *name)
+{
+    wchar_t wide[256];
+    MultiByteToWideChar(CP_UTF8, 0, name, -1, wide, 256);
+    return OpenEventW(EVENT_MODIFY_STATE | SYNCHRONIZE, FALSE, wide);
+}
+
+static int *volatile nowhere;
+
+static int hold_or_crash(const char *name, uint64_t size, const char *ready, int crash)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    HANDLE event = open_event(ready);
+    if (!event)
+        return 101;
+    if (winshm_create_only(&shm, name, WINSHM_READ_WRITE, size, NULL) != WINSHM_OK)
+        return 102;
+    if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK)
+        return 103;
+    memcpy(view.data, "held", 5);
+    SetEvent(event);
+    if (crash) {
+        /* No error dialog: the test expects an access violation exit code. */
+        SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+        *nowhere = 1; /* a real access violation */
+    }
+    for (;;) {
+        ((volatile char *)view.data)[5]++;
+        Sleep(1);
+    }
+}
+
+static int run(int argc, char **argv)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    if (argc < 3)
+        return 100;
+    if (strcmp(argv[1], "read") == 0 && argc == 4) {
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_ONLY) != WINSHM_OK)
+            return 101;
+        if (winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK)
+            return 102;
+        return strcmp((const char *)view.data, argv[3]) == 0 ? 0 : 1;
+    }
+    if (strcmp(argv[1], "write") == 0 && argc == 4) {
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
+            return 101;
+        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK)
+            return 102;
+        memcpy(view.data, argv[3], strlen(argv[3]) + 1);
+        return 0;
+    }
+    if (strcmp(argv[1], "exchange") == 0 && argc == 5) {
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
+            return 101;
+        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK || view.size < 8192)
+            return 102;
+        if (strcmp((const char *)view.data, argv[3]) != 0)
+            return 1;
+        memcpy((char *)view.data + 4096, argv[4], strlen(argv[4]) + 1);
+        winshm_unmap(&view);
+        winshm_close(&shm);
+        return 0;
+    }
+    if (strcmp(argv[1], "race") == 0 && argc == 5) {
+        uint64_t size = strtoull(argv[3], NULL, 10);
+        HANDLE start = open_event(argv[4]);
+        int created = -1;
+        winshm_result r;
+        if (!start || WaitForSingleObject(start, 60000) != WAIT_OBJECT_0)
+            return 101;
+        r = winshm_open_or_create(&shm, argv[2], WINSHM_READ_WRITE, size, NULL, &created);
+        if (r != WINSHM_OK)
+            return 20 - (int)r;
+        if (winshm_get_size(&shm) < size)
+            return 40;
+        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, sizeof(LONG), &view) != WINSHM_OK)
+            return 102;
+        InterlockedIncrement((volatile LONG *)view.data);
+        return created == 1 ? 10 : created == 0 ? 0 : 103;
+    }
+    if ((strcmp(argv[1], "hold") == 0 || strcmp(argv[1], "crash") == 0) && argc == 5)
+        return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], argv[1][0] == 'c');
+    return 100;
+}
+
+/* wmain, so that names reach the child as UTF-16 and become UTF-8 here,
+ * whatever the ANSI code page is. */
+int wmain(int argc, wchar_t **wargv)
+{
+    static char storage[8][1024];
+    char *argv[8];
+    int i;
+    if (argc > 8)
+        return 100;
+    for (i = 0; i < argc; ++i) {
+        if (WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, storage[i], 1024, NULL, NULL) <= 0)
+            return 100;
+        argv[i] = storage[i];
+    }
+    return run(argc, argv);
+}

@@ -1,0 +1,65 @@
+/* One translation unit of the compile checks: it includes winshm.h in the way
+ * the macros below select and uses every public function. Built as C and as
+ * C++ (use_all.cpp), several times, and linked into one program. Its function
+ * returns 0 when everything worked, so the program also runs as a test.
+ *
+ *   WINSHM_TU              name of this unit's function
+ *   WINSHM_TU_WINDOWS      0: no <windows.h>, 1: before winshm.h, 2: after it
+ */
+#if WINSHM_TU_WINDOWS == 1
+#include <windows.h>
+#endif
+#include "winshm.h"
+#if WINSHM_TU_WINDOWS == 2
+#include <windows.h>
+#endif
+
+#if WINSHM_TU_WINDOWS == 0
+/* winshm.h alone must not leak Windows macros into the includer. */
+#if defined(min) || defined(max) || defined(WINAPI) || defined(_WINDOWS_) || defined(CreateFileMapping) || \
+    defined(near) || defined(far) || defined(INVALID_HANDLE_VALUE) || defined(ERROR_ALREADY_EXISTS)
+#error "winshm.h leaked a Windows macro"
+#endif
+#endif
+
+#ifdef __cplusplus
+extern "C" int WINSHM_TU(void);
+#define ZEROED {} /* C++: value-initialised */
+#else
+int WINSHM_TU(void);
+#define ZEROED {0}
+#endif
+
+int WINSHM_TU(void)
+{
+    winshm shm = ZEROED, other = ZEROED;
+    winshm_view view = ZEROED;
+    winshm_permissions perm = ZEROED;
+    int created = 0, failures = 0;
+    const char *text = winshm_result_string(WINSHM_ERROR_OS);
+    failures += text == 0;
+    failures += winshm_create_only(&shm, 0, WINSHM_READ_WRITE, 4096, &perm) != WINSHM_OK;
+    failures += winshm_map(&shm, WINSHM_READ_WRITE, 1, 0, &view) != WINSHM_OK;
+    if (view.data)
+        *(unsigned char *)view.data = 1;
+    winshm_unmap(&view);
+    winshm_move(&other, &shm);
+    winshm_swap(&shm, &other);
+    failures += !winshm_is_open(&shm);
+    failures += winshm_get_size(&shm) < 4096;
+    failures += winshm_get_mode(&shm) != WINSHM_READ_WRITE;
+    failures += winshm_get_handle(&shm) == 0;
+    failures += winshm_get_name(&shm)[0] != 0;
+    failures += winshm_get_name_w(&shm)[0] != 0;
+    winshm_close(&shm);
+    failures += winshm_open_or_create(&shm, "Local\\winshm_compile_check", WINSHM_READ_ONLY, 1, 0, &created) != WINSHM_OK;
+    failures += winshm_open_only(&other, "Local\\winshm_compile_check", WINSHM_READ_ONLY) != WINSHM_OK;
+    winshm_close(&other);
+    failures += winshm_open_only_w(&other, L"Local\\winshm_compile_check", WINSHM_COPY_ON_WRITE) != WINSHM_OK;
+    winshm_close(&other);
+    failures += winshm_open_or_create_w(&other, L"Local\\winshm_compile_check", WINSHM_READ_ONLY, 1, 0, 0) != WINSHM_OK;
+    winshm_close(&other);
+    failures += winshm_create_only_w(&other, L"Local\\winshm_compile_check", WINSHM_READ_ONLY, 1, 0) != WINSHM_ERROR_ALREADY_EXISTS;
+    winshm_close(&shm);
+    return failures;
+}

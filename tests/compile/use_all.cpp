@@ -1,0 +1,2 @@
+// The C++ build of use_all.c.
+#include "use_all.c"

@@ -1,0 +1,111 @@
+/* Result codes, their texts, the Windows error mapping, and leaks under failure. */
+#include "winshm_test.h"
+
+static const winshm_result all_results[] = {
+    WINSHM_OK, WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_ERROR_INVALID_NAME, WINSHM_ERROR_ALREADY_EXISTS,
+    WINSHM_ERROR_NOT_FOUND, WINSHM_ERROR_ACCESS_DENIED, WINSHM_ERROR_OUT_OF_RANGE, WINSHM_ERROR_OUT_OF_MEMORY,
+    WINSHM_ERROR_NAME_IN_USE, WINSHM_ERROR_NOT_OPEN, WINSHM_ERROR_OS};
+
+Test(result_string, is_short_distinct_and_never_null)
+{
+    size_t i, j, n = sizeof all_results / sizeof all_results[0];
+    const char *unknown = winshm_result_string((winshm_result)12345);
+    cr_assert_not_null(unknown);
+    cr_assert_not_null(winshm_result_string((winshm_result)-11));
+    for (i = 0; i < n; ++i) {
+        const char *text = winshm_result_string(all_results[i]);
+        cr_assert_not_null(text);
+        cr_assert_gt(strlen(text), 3);
+        cr_assert_lt(strlen(text), 60);
+        cr_assert_str_neq(text, unknown);
+        for (j = 0; j < i; ++j)
+            cr_assert_str_neq(text, winshm_result_string(all_results[j]));
+    }
+    cr_assert_str_eq(winshm_result_string(WINSHM_OK), "success");
+}
+
+Test(result_codes, keep_their_contract_values)
+{
+    cr_assert_eq(WINSHM_OK, 0);
+    cr_assert_eq(WINSHM_ERROR_INVALID_ARGUMENT, -1);
+    cr_assert_eq(WINSHM_ERROR_INVALID_NAME, -2);
+    cr_assert_eq(WINSHM_ERROR_ALREADY_EXISTS, -3);
+    cr_assert_eq(WINSHM_ERROR_NOT_FOUND, -4);
+    cr_assert_eq(WINSHM_ERROR_ACCESS_DENIED, -5);
+    cr_assert_eq(WINSHM_ERROR_OUT_OF_RANGE, -6);
+    cr_assert_eq(WINSHM_ERROR_OUT_OF_MEMORY, -7);
+    cr_assert_eq(WINSHM_ERROR_NAME_IN_USE, -8);
+    cr_assert_eq(WINSHM_ERROR_NOT_OPEN, -9);
+    cr_assert_eq(WINSHM_ERROR_OS, -10);
+    cr_assert_eq(WINSHM_READ_ONLY, 1);
+    cr_assert_eq(WINSHM_READ_WRITE, 2);
+    cr_assert_eq(WINSHM_COPY_ON_WRITE, 3);
+}
+
+/* The mapping table of the contract, checked entry by entry against the one
+ * private function where all mapping happens. */
+Test(error_mapping, follows_the_contract)
+{
+    static const struct { DWORD error; int by_name; winshm_result result; } table[] = {
+        {ERROR_ALREADY_EXISTS, 1, WINSHM_ERROR_ALREADY_EXISTS},
+        {ERROR_FILE_NOT_FOUND, 1, WINSHM_ERROR_NOT_FOUND},
+        {ERROR_PATH_NOT_FOUND, 1, WINSHM_ERROR_INVALID_NAME},
+        {ERROR_BAD_PATHNAME, 1, WINSHM_ERROR_INVALID_NAME},
+        {ERROR_INVALID_NAME, 1, WINSHM_ERROR_INVALID_NAME},
+        {ERROR_FILENAME_EXCED_RANGE, 1, WINSHM_ERROR_INVALID_NAME},
+        {ERROR_NO_UNICODE_TRANSLATION, 1, WINSHM_ERROR_INVALID_NAME},
+        {ERROR_ACCESS_DENIED, 0, WINSHM_ERROR_ACCESS_DENIED},
+        {ERROR_PRIVILEGE_NOT_HELD, 1, WINSHM_ERROR_ACCESS_DENIED},
+        {ERROR_NOT_ENOUGH_MEMORY, 0, WINSHM_ERROR_OUT_OF_MEMORY},
+        {ERROR_OUTOFMEMORY, 0, WINSHM_ERROR_OUT_OF_MEMORY},
+        {ERROR_COMMITMENT_LIMIT, 1, WINSHM_ERROR_OUT_OF_MEMORY},
+        {ERROR_NO_SYSTEM_RESOURCES, 1, WINSHM_ERROR_OUT_OF_MEMORY},
+        {ERROR_INVALID_HANDLE, 1, WINSHM_ERROR_NAME_IN_USE},
+        {ERROR_INVALID_HANDLE, 0, WINSHM_ERROR_OS},
+        {ERROR_INVALID_PARAMETER, 0, WINSHM_ERROR_INVALID_ARGUMENT},
+        {ERROR_GEN_FAILURE, 1, WINSHM_ERROR_OS},
+        {ERROR_SHARING_VIOLATION, 0, WINSHM_ERROR_OS},
+    };
+    size_t i;
+    for (i = 0; i < sizeof table / sizeof table[0]; ++i)
+        cr_assert_eq(winshm_impl_result_from_error(table[i].error, table[i].by_name), table[i].result,
+                     "error %lu", (unsigned long)table[i].error);
+}
+
+/* Many failing calls of every kind: no handle, no heap block, no view may stay. */
+Test(leaks, failing_calls_leave_nothing_behind, .timeout = 120)
+{
+    const char *name = unique_name("leak");
+    const char *mutex_name = unique_name("leak_mutex");
+    HANDLE mutex = CreateMutexW(NULL, FALSE, widen(mutex_name));
+    winshm existing = {0}, target = {0}, busy = {0};
+    winshm_view view = {0};
+    uintptr_t before;
+    int i, created;
+    cr_assert_not_null(mutex);
+    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_ONLY, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&busy, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    /* Warm up: Wine opens its object directory once, on first use. */
+    winshm_open_only(&target, "Local\\winshm_no_such_name", WINSHM_READ_ONLY);
+    before = next_handle_value();
+    for (i = 0; i < 2000; ++i) {
+        cr_assert_eq(winshm_create_only(&target, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_ERROR_ALREADY_EXISTS);
+        cr_assert_eq(winshm_open_only(&target, "Local\\winshm_no_such_name", WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
+        cr_assert_eq(winshm_open_or_create(&target, name, WINSHM_READ_ONLY, 5000, NULL, &created), WINSHM_ERROR_OUT_OF_RANGE);
+        cr_assert_eq(winshm_create_only(&target, "Local\\x\xff", WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_NAME);
+        cr_assert_eq(winshm_open_only(&target, "Nope\\x", WINSHM_READ_WRITE), WINSHM_ERROR_INVALID_NAME);
+        cr_assert_eq(winshm_open_only(&target, mutex_name, WINSHM_READ_WRITE), WINSHM_ERROR_NAME_IN_USE);
+        cr_assert_eq(winshm_create_only(&target, NULL, (winshm_mode)9, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT);
+        cr_assert_eq(winshm_create_only(&busy, NULL, WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT);
+        cr_assert_eq(winshm_map(&existing, WINSHM_READ_ONLY, 4096, 1, &view), WINSHM_ERROR_OUT_OF_RANGE);
+        cr_assert_eq(winshm_map(&existing, WINSHM_READ_WRITE, 0, 1, &view), WINSHM_ERROR_ACCESS_DENIED);
+        cr_assert_eq(winshm_create_only(&target, NULL, WINSHM_READ_WRITE, (uint64_t)1 << 62, NULL), WINSHM_ERROR_OUT_OF_MEMORY);
+        cr_assert_not(winshm_is_open(&target));
+    }
+    cr_assert_eq(next_handle_value(), before, "handle values climbed: a failing call leaked a handle");
+    cr_assert_eq(winshm_test_live_blocks, 1, "only the named section holds a name");
+    winshm_close(&busy);
+    winshm_close(&existing);
+    cr_assert_eq(winshm_test_live_blocks, 0);
+    CloseHandle(mutex);
+}

@@ -1,0 +1,118 @@
+/* Behaviour across processes, with winshm_child.exe as the other process. */
+#include "winshm_test.h"
+
+Test(processes, see_each_others_bytes)
+{
+    const char *name = unique_name("exchange");
+    winshm shm = {0};
+    winshm_view view = {0};
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 8192, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
+    strcpy((char *)view.data, "from parent");
+    cr_assert_eq(wait_child(start_child("exchange %s \"from parent\" \"from child\"", name)), 0);
+    cr_assert_str_eq((char *)view.data + 4096, "from child");
+    winshm_unmap(&view);
+    winshm_close(&shm);
+}
+
+Test(processes, a_child_opens_a_utf8_name_given_as_utf16)
+{
+    char name[200];
+    winshm shm = {0};
+    winshm_view view = {0};
+    snprintf(name, sizeof name, "%s_\xc3\xa9t\xc3\xa9_\xf0\x9f\x98\x80", unique_name("unicode"));
+    cr_assert_eq(winshm_create_only_w(&shm, widen(name), WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(wait_child(start_child("write %s written", name)), 0);
+    cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
+    cr_assert_str_eq((char *)view.data, "written");
+    winshm_unmap(&view);
+    cr_assert_eq(wait_child(start_child("read %s written", name)), 0);
+    winshm_close(&shm);
+}
+
+Test(processes, racing_open_or_create_reports_one_creator, .timeout = 120)
+{
+    enum { children = 8, rounds = 3 };
+    int round;
+    for (round = 0; round < rounds; ++round) {
+        const char *name = unique_name("race");
+        const char *start_name = unique_name("race_start");
+        HANDLE start = make_event(start_name);
+        HANDLE processes[children];
+        winshm shm = {0};
+        winshm_view view = {0};
+        int i, creators = 0, openers = 0;
+        for (i = 0; i < children; ++i)
+            processes[i] = start_child("race %s 10000 %s", name, start_name);
+        cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
+        SetEvent(start);
+        /* Keep the section alive while the children come and go. */
+        while (winshm_open_only(&shm, name, WINSHM_READ_ONLY) == WINSHM_ERROR_NOT_FOUND)
+            Sleep(0);
+        for (i = 0; i < children; ++i) {
+            DWORD code = wait_child(processes[i]);
+            cr_assert(code == 10 || code == 0, "child exit code %lu", code);
+            creators += code == 10;
+            openers += code == 0;
+        }
+        cr_assert_eq(creators, 1, "round %d: %d creators", round, creators);
+        cr_assert_eq(openers, children - 1);
+        cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, sizeof(LONG), &view), WINSHM_OK);
+        cr_assert_eq(*(volatile LONG *)view.data, children);
+        winshm_unmap(&view);
+        winshm_close(&shm);
+        CloseHandle(start);
+    }
+}
+
+static void section_disappears_after_holder_ends(int crash)
+{
+    const char *name = unique_name(crash ? "crash" : "killed");
+    const char *ready_name = unique_name("ready");
+    HANDLE ready = make_event(ready_name);
+    HANDLE child = start_child("%s %s 4096 %s", crash ? "crash" : "hold", name, ready_name);
+    winshm shm = {0};
+    winshm_view view = {0};
+    DWORD code;
+    wait_event(ready, child);
+    cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_OK);
+    cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
+    winshm_close(&shm);
+    if (!crash)
+        cr_assert(TerminateProcess(child, 77));
+    code = wait_child(child);
+    cr_assert_eq(code, crash ? (DWORD)EXCEPTION_ACCESS_VIOLATION : 77u, "exit code %#lx", code);
+    /* The survivor's view is intact after the holder died. */
+    cr_assert_str_eq((char *)view.data, "held");
+    cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND,
+                 "the name must be gone with its last handle");
+    winshm_unmap(&view);
+    /* And the name can be created afresh. */
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    winshm_close(&shm);
+    CloseHandle(ready);
+}
+
+Test(processes, the_section_is_gone_once_a_killed_holder_exits)
+{
+    section_disappears_after_holder_ends(0);
+}
+
+Test(processes, the_section_is_gone_once_a_crashed_holder_exits)
+{
+    section_disappears_after_holder_ends(1);
+}
+
+Test(processes, an_inherited_handle_works_in_the_child)
+{
+    /* The child opens by name here; what inheritance gives is checked by its flag. */
+    winshm_permissions perm = {NULL, 0, 1};
+    const char *name = unique_name("inheritable");
+    winshm shm = {0};
+    DWORD flags = 0;
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, &perm), WINSHM_OK);
+    cr_assert(GetHandleInformation(winshm_get_handle(&shm), &flags));
+    cr_assert(flags & HANDLE_FLAG_INHERIT);
+    cr_assert_eq(wait_child(start_child_ex(1, "write %s inherited", name)), 0);
+    winshm_close(&shm);
+}

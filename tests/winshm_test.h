@@ -1,0 +1,182 @@
+/* Helpers shared by the Criterion suites. Tests may include <windows.h>; the
+ * header's own independence from it is checked in tests/compile/. */
+#ifndef WINSHM_TEST_H
+#define WINSHM_TEST_H
+
+#include <windows.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Count the library's heap blocks, so that every test can assert that a
+ * failing call left none behind. */
+static long winshm_test_live_blocks;
+static inline void *winshm_test_malloc(size_t bytes)
+{
+    void *p = malloc(bytes);
+    if (p)
+        InterlockedIncrement(&winshm_test_live_blocks);
+    return p;
+}
+static inline void winshm_test_free(void *p)
+{
+    if (p)
+        InterlockedDecrement(&winshm_test_live_blocks);
+    free(p);
+}
+#define WINSHM_MALLOC(bytes) winshm_test_malloc(bytes)
+#define WINSHM_FREE(pointer) winshm_test_free(pointer)
+#include "winshm.h"
+
+#include <criterion/criterion.h>
+
+/* Wine implements most of the API but not all of its checks. Tests that
+ * need real Windows skip on Wine only, and say why beside the test. */
+static inline int running_on_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+/* A name no other test or process of this run uses: Criterion runs tests in
+ * parallel processes, and named objects are machine-wide. */
+static inline const char *unique_name(const char *tag)
+{
+    static char names[16][160];
+    static unsigned counter;
+    char *name = names[counter % 16];
+    LARGE_INTEGER now;
+    QueryPerformanceCounter(&now); /* process ids are reused; the clock is not */
+    snprintf(name, sizeof names[0], "Local\\winshm_test_%lu_%llx_%s_%u", (unsigned long)GetCurrentProcessId(),
+             (unsigned long long)now.QuadPart, tag, counter);
+    ++counter;
+    return name;
+}
+
+static inline const wchar_t *widen(const char *utf8)
+{
+    static wchar_t buffers[4][400];
+    static unsigned next;
+    wchar_t *out = buffers[next++ % 4];
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, -1, out, 400);
+    cr_assert_gt(n, 0, "widen(%s) failed", utf8);
+    return out;
+}
+
+/* The value the next new handle gets. Handle tables reuse the lowest free
+ * slot, so if this climbs across a loop, the loop leaked handles. (Wine's
+ * GetProcessHandleCount always says 0, so counting is not possible there.) */
+static inline uintptr_t next_handle_value(void)
+{
+    HANDLE probe = CreateEventW(NULL, FALSE, FALSE, NULL);
+    cr_assert_not_null(probe);
+    CloseHandle(probe);
+    return (uintptr_t)probe;
+}
+
+/* Heap blocks the test holds on purpose (the names of its open sections);
+ * failing calls must not add to them. */
+static long winshm_test_blocks_held;
+static inline void hold_current_heap_blocks(void)
+{
+    winshm_test_blocks_held = winshm_test_live_blocks;
+}
+
+/* Checks a call's result and the Windows error it left. GetLastError() is
+ * read first: Criterion's own assertions may change it. */
+#define assert_result(call, expected_result, expected_error)                                       \
+    do {                                                                                            \
+        winshm_result result_ = (call);                                                             \
+        DWORD error_ = GetLastError();                                                              \
+        cr_assert_eq(result_, (expected_result), "%s: result %d (%s), expected %d", #call,         \
+                     (int)result_, winshm_result_string(result_), (int)(expected_result));         \
+        cr_assert_eq(error_, (DWORD)(expected_error), "%s: GetLastError() %lu, expected %lu", #call, \
+                     (unsigned long)error_, (unsigned long)(expected_error));                      \
+    } while (0)
+
+/* Asserts that a failed constructor left the target empty, set the Windows
+ * error that the contract names, and left no heap block behind. */
+#define assert_failed_empty(shm, expected_result, result, expected_error)                          \
+    do {                                                                                            \
+        DWORD error_ = GetLastError();                                                              \
+        cr_assert_eq((result), (expected_result), "result %d (%s), expected %d", (int)(result),    \
+                     winshm_result_string(result), (int)(expected_result));                        \
+        cr_assert_eq(error_, (DWORD)(expected_error), "GetLastError() %lu, expected %lu",          \
+                     (unsigned long)error_, (unsigned long)(expected_error));                      \
+        cr_assert_not(winshm_is_open(shm));                                                        \
+        cr_assert_null(winshm_get_handle(shm));                                                    \
+        cr_assert_eq(winshm_get_size(shm), 0);                                                     \
+        cr_assert_eq((int)winshm_get_mode(shm), 0);                                                \
+        cr_assert_str_eq(winshm_get_name(shm), "");                                                \
+        cr_assert_eq(winshm_test_live_blocks, winshm_test_blocks_held, "%ld heap blocks leaked",   \
+                     winshm_test_live_blocks - winshm_test_blocks_held);                            \
+    } while (0)
+
+/* ---- child processes: tests/child.c, built next to the test programs ---- */
+
+static inline void child_path(wchar_t *out, size_t cap)
+{
+    DWORD n = GetModuleFileNameW(NULL, out, (DWORD)cap);
+    cr_assert(n > 0 && n < cap);
+    while (n > 0 && out[n - 1] != L'\\' && out[n - 1] != L'/')
+        --n;
+    cr_assert_lt(n + 20, cap);
+    wcscpy(out + n, L"winshm_child.exe");
+}
+
+/* Starts winshm_child.exe with the arguments formatted from `fmt` (UTF-8).
+ * `inherit` lets it inherit this process's inheritable handles. */
+static inline HANDLE start_child_ex(int inherit, const char *fmt, ...)
+{
+    wchar_t path[MAX_PATH], command[2048];
+    char args[1536];
+    STARTUPINFOW startup;
+    PROCESS_INFORMATION process;
+    va_list ap;
+    int n;
+    child_path(path, MAX_PATH);
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    n = swprintf(command, 2048, L"\"%ls\" ", path);
+    cr_assert_gt(n, 0);
+    cr_assert_gt(MultiByteToWideChar(CP_UTF8, 0, args, -1, command + n, 2048 - n), 0);
+    memset(&startup, 0, sizeof startup);
+    startup.cb = sizeof startup;
+    cr_assert(CreateProcessW(path, command, NULL, NULL, inherit, 0, NULL, NULL, &startup, &process),
+              "CreateProcessW failed: %lu", GetLastError());
+    CloseHandle(process.hThread);
+    return process.hProcess;
+}
+#define start_child(...) start_child_ex(0, __VA_ARGS__)
+
+/* Waits for a child and returns its exit code. */
+static inline DWORD wait_child(HANDLE process)
+{
+    DWORD code = 0xFFFFFFFFu;
+    cr_assert_eq(WaitForSingleObject(process, 60000), WAIT_OBJECT_0, "child did not finish");
+    cr_assert(GetExitCodeProcess(process, &code));
+    CloseHandle(process);
+    return code;
+}
+
+/* Waits until a child signals the named event `name` (created here). */
+static inline HANDLE make_event(const char *name)
+{
+    HANDLE event = CreateEventW(NULL, TRUE, FALSE, widen(name));
+    cr_assert_not_null(event);
+    return event;
+}
+
+static inline void wait_event(HANDLE event, HANDLE child)
+{
+    HANDLE both[2];
+    both[0] = event;
+    both[1] = child;
+    cr_assert_eq(WaitForMultipleObjects(2, both, FALSE, 60000), WAIT_OBJECT_0,
+                 "the child exited or hung before it signalled");
+}
+
+#endif
