@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs what building and testing winshm under Wine needs on Debian 12 / Ubuntu:
-# the mingw-w64 cross compilers, Wine, CMake and Ninja, then Criterion cross-built
-# for mingw (cached in $WINSHM_CACHE, so a second run does nothing).
+# Installs what building and testing winshm under Wine needs on Debian 12 or
+# Ubuntu: the mingw-w64 cross compilers, Wine, CMake and Ninja from the
+# distribution, then Criterion cross-built for mingw (cached in $WINSHM_CACHE,
+# default ~/.cache/winshm, so a second run does nothing).
+#
+#   scripts/install-deps.sh [--no-criterion]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/wine-env.sh"
 
 packages=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-i686
-          wine64 cmake ninja-build meson python3 patch ca-certificates)
+          wine64 cmake ninja-build meson python3 patch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -18,4 +22,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-"$here/build-criterion-mingw.sh"
+if [ "${1:-}" != "--no-criterion" ]; then
+  ROOT="$WINSHM_CACHE/criterion-mingw" "$here/build-criterion-mingw.sh"
+fi
