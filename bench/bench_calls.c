@@ -1,0 +1,209 @@
+/* Call overhead: winshm.h against the minimal hand-written Win32 sequence.
+ *
+ * Each operation runs in rounds; within a round the contenders alternate
+ * (A B, then B A in the next round), so drift on a shared machine hits both.
+ * Printed: the median time per call of each contender, the spread (the
+ * middle half of the rounds, 25th to 75th percentile), and the ratio of the
+ * medians. No threshold is checked here: see README "Performance".
+ *
+ *   bench_calls.exe [rounds] [calls_per_round]     default 21 rounds of 200 calls
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "winshm.h"
+
+#define NAME_A "Local\\winshm_bench_existing"
+#define NAME_W L"Local\\winshm_bench_existing"
+#define SECTION_SIZE (1u << 20)
+
+typedef LONG (NTAPI *nt_query_section_fn)(HANDLE, int, PVOID, SIZE_T, PSIZE_T);
+typedef struct { PVOID base; ULONG attributes; LARGE_INTEGER size; } section_basic_information;
+
+static winshm existing;          /* the section the open and map operations use */
+static HANDLE existing_raw;
+static nt_query_section_fn nt_query_section;
+static volatile uint64_t sink;   /* keeps results alive */
+static int failures;
+
+#define CHECK(condition) do { if (!(condition)) ++failures; } while (0)
+
+/* ---- winshm ---- */
+static void w_create_map_close(void)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    CHECK(winshm_create_only(&shm, "Local\\winshm_bench_new", WINSHM_READ_WRITE, 65536, NULL) == WINSHM_OK);
+    CHECK(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) == WINSHM_OK);
+    ((volatile char *)view.data)[0] = 1;
+    winshm_unmap(&view);
+    winshm_close(&shm);
+}
+static void w_open_close(void)
+{
+    winshm shm = {0};
+    CHECK(winshm_open_only(&shm, NAME_A, WINSHM_READ_ONLY) == WINSHM_OK);
+    winshm_close(&shm);
+}
+static void w_open_or_create(void)
+{
+    winshm shm = {0};
+    int created;
+    CHECK(winshm_open_or_create(&shm, NAME_A, WINSHM_READ_WRITE, 4096, NULL, &created) == WINSHM_OK);
+    winshm_close(&shm);
+}
+static void w_size(void)
+{
+    sink += winshm_get_size(&existing);
+}
+static void w_map_unaligned(void)
+{
+    winshm_view view = {0};
+    CHECK(winshm_map(&existing, WINSHM_READ_ONLY, 100003, 65536, &view) == WINSHM_OK);
+    sink += *(volatile unsigned char *)view.data;
+    winshm_unmap(&view);
+}
+
+/* ---- raw Win32, as little as does the job correctly ---- */
+static void r_create_map_close(void)
+{
+    HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 65536, L"Local\\winshm_bench_new");
+    void *p;
+    CHECK(h != NULL && GetLastError() != ERROR_ALREADY_EXISTS);
+    p = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+    CHECK(p != NULL);
+    ((volatile char *)p)[0] = 1;
+    UnmapViewOfFile(p);
+    CloseHandle(h);
+}
+static void r_open_close(void)
+{
+    HANDLE h = OpenFileMappingW(FILE_MAP_READ, FALSE, NAME_W);
+    CHECK(h != NULL);
+    CloseHandle(h);
+}
+/* What winshm_open_only does: a handle plus the size it opened. */
+static void r_open_query_close(void)
+{
+    section_basic_information info;
+    SIZE_T returned;
+    HANDLE h = OpenFileMappingW(FILE_MAP_READ | SECTION_QUERY, FALSE, NAME_W);
+    CHECK(h != NULL);
+    CHECK(nt_query_section(h, 0, &info, sizeof info, &returned) >= 0);
+    sink += (uint64_t)info.size.QuadPart;
+    CloseHandle(h);
+}
+static void r_open_or_create(void)
+{
+    HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NAME_W);
+    CHECK(h != NULL);
+    CloseHandle(h);
+}
+/* What winshm_open_or_create does on an existing name: check the size. */
+static void r_open_or_create_query(void)
+{
+    section_basic_information info;
+    SIZE_T returned;
+    HANDLE h = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NAME_W);
+    CHECK(h != NULL);
+    CHECK(nt_query_section(h, 0, &info, sizeof info, &returned) >= 0 && info.size.QuadPart >= 4096);
+    CloseHandle(h);
+}
+static void r_size(void)
+{
+    section_basic_information info;
+    SIZE_T returned;
+    CHECK(nt_query_section(existing_raw, 0, &info, sizeof info, &returned) >= 0);
+    sink += (uint64_t)info.size.QuadPart;
+}
+static void r_map_unaligned(void)
+{
+    const uint64_t offset = 100003, aligned = offset / 65536 * 65536;
+    unsigned char *p = (unsigned char *)MapViewOfFile(existing_raw, FILE_MAP_READ, 0, (DWORD)aligned,
+                                                      (SIZE_T)(offset - aligned + 65536));
+    CHECK(p != NULL);
+    sink += *(volatile unsigned char *)(p + (offset - aligned));
+    UnmapViewOfFile(p);
+}
+
+static double now_seconds(void)
+{
+    static LARGE_INTEGER frequency;
+    LARGE_INTEGER count;
+    if (!frequency.QuadPart)
+        QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&count);
+    return (double)count.QuadPart / (double)frequency.QuadPart;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double percentile(double *sorted, int n, double p)
+{
+    return sorted[(int)(p * (n - 1) + 0.5)];
+}
+
+static double time_calls(void (*op)(void), int calls)
+{
+    double start = now_seconds();
+    int i;
+    for (i = 0; i < calls; ++i)
+        op();
+    return (now_seconds() - start) / calls * 1e9;
+}
+
+static void compare(const char *label, void (*winshm_op)(void), void (*raw_op)(void), int rounds, int calls)
+{
+    double *w = (double *)malloc(sizeof(double) * (size_t)rounds);
+    double *r = (double *)malloc(sizeof(double) * (size_t)rounds);
+    int i;
+    winshm_op();
+    raw_op(); /* warm up both */
+    for (i = 0; i < rounds; ++i) {
+        if (i % 2 == 0) {
+            w[i] = time_calls(winshm_op, calls);
+            r[i] = time_calls(raw_op, calls);
+        } else {
+            r[i] = time_calls(raw_op, calls);
+            w[i] = time_calls(winshm_op, calls);
+        }
+    }
+    qsort(w, (size_t)rounds, sizeof(double), compare_double);
+    qsort(r, (size_t)rounds, sizeof(double), compare_double);
+    printf("| %-34s | %9.0f (%.0f-%.0f) | %9.0f (%.0f-%.0f) | %6.3f |\n", label, percentile(w, rounds, 0.5),
+           percentile(w, rounds, 0.25), percentile(w, rounds, 0.75), percentile(r, rounds, 0.5),
+           percentile(r, rounds, 0.25), percentile(r, rounds, 0.75), percentile(w, rounds, 0.5) / percentile(r, rounds, 0.5));
+    free(w);
+    free(r);
+}
+
+int main(int argc, char **argv)
+{
+    int rounds = argc > 1 ? atoi(argv[1]) : 21;
+    int calls = argc > 2 ? atoi(argv[2]) : 200;
+    nt_query_section = (nt_query_section_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySection");
+    if (winshm_create_only(&existing, NAME_A, WINSHM_READ_WRITE, SECTION_SIZE, NULL) != WINSHM_OK || !nt_query_section) {
+        fprintf(stderr, "setup failed\n");
+        return 1;
+    }
+    existing_raw = winshm_get_handle(&existing);
+    printf("Call overhead, ns per call: median (25th-75th percentile) of %d rounds of %d calls\n\n", rounds, calls);
+    printf("| %-34s | %-27s | %-27s | %-6s |\n", "operation", "winshm.h", "raw Win32", "ratio");
+    printf("|%s|%s|%s|%s|\n", "------------------------------------", "-----------------------------",
+           "-----------------------------", "--------");
+    compare("create+map+unmap+close", w_create_map_close, r_create_map_close, rounds, calls);
+    compare("open_only+close", w_open_close, r_open_close, rounds, calls);
+    compare("open_or_create (existing)+close", w_open_or_create, r_open_or_create, rounds, calls);
+    compare("open_only+close, raw learns size", w_open_close, r_open_query_close, rounds, calls);
+    compare("open_or_create, raw checks size", w_open_or_create, r_open_or_create_query, rounds, calls);
+    compare("size query (raw: NtQuerySection)", w_size, r_size, rounds, calls * 100);
+    compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, rounds, calls);
+    winshm_close(&existing);
+    if (failures)
+        fprintf(stderr, "%d calls failed\n", failures);
+    return failures != 0;
+}
