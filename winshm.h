@@ -138,6 +138,24 @@ WINSHM_API void          winshm_unmap(winshm_view *view);
 
 WINSHM_API const char *winshm_result_string(winshm_result result);
 
+/* Sharing by handle, without a name (see README "Sharing securely").
+ *
+ * winshm_duplicate: duplicates the section handle into target_process (a
+ * process HANDLE as void*; NULL or GetCurrentProcess() for this process) with
+ * only the rights `mode` needs plus SECTION_QUERY. *out_handle is the value in
+ * the target process, which must close it (or adopt it). For an unnamed
+ * section, a WINSHM_READ_ONLY duplicate can never be used to map a writable
+ * view, not even after DuplicateHandle by the receiver.
+ *
+ * winshm_adopt: takes ownership of a section handle received from elsewhere
+ * (inherited, duplicated, passed on a command line). Checks that it is a
+ * section, learns its size, and refuses a `mode` its rights cannot serve. The
+ * name is "" unless the section has one that can be read. On failure the
+ * handle stays the caller's. */
+WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
+                                          int inheritable, void **out_handle);
+WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode);
+
 /* ------------------------------------------------------------ implementation */
 /* Everything below is private. Names start with winshm_impl_ / WINSHM_IMPL_. */
 
@@ -170,6 +188,9 @@ __declspec(dllimport) void __stdcall SetLastError(unsigned long dwErrCode);
 __declspec(dllimport) void __stdcall GetSystemInfo(struct _SYSTEM_INFO *lpSystemInfo);
 __declspec(dllimport) winshm_impl_hmodule __stdcall GetModuleHandleW(const wchar_t *lpModuleName);
 __declspec(dllimport) winshm_impl_farproc __stdcall GetProcAddress(winshm_impl_hmodule hModule, const char *lpProcName);
+__declspec(dllimport) int __stdcall DuplicateHandle(void *hSourceProcessHandle, void *hSourceHandle, void *hTargetProcessHandle, void **lpTargetHandle, unsigned long dwDesiredAccess, int bInheritHandle, unsigned long dwOptions);
+__declspec(dllimport) unsigned long __stdcall GetCurrentProcessId(void);
+__declspec(dllimport) int __stdcall ProcessIdToSessionId(unsigned long dwProcessId, unsigned long *pSessionId);
 __declspec(dllimport) int __stdcall MultiByteToWideChar(unsigned int CodePage, unsigned long dwFlags, const char *lpMultiByteStr, int cbMultiByte, wchar_t *lpWideCharStr, int cchWideChar);
 __declspec(dllimport) int __stdcall WideCharToMultiByte(unsigned int CodePage, unsigned long dwFlags, const wchar_t *lpWideCharStr, int cchWideChar, char *lpMultiByteStr, int cbMultiByte, const char *lpDefaultChar, int *lpUsedDefaultChar);
 
@@ -200,6 +221,9 @@ enum {
     WINSHM_IMPL_FILE_MAP_COPY = 0x01,
     WINSHM_IMPL_FILE_MAP_WRITE = 0x02,
     WINSHM_IMPL_FILE_MAP_READ = 0x04,
+    WINSHM_IMPL_SECTION_MAP_WRITE = 0x02,
+    WINSHM_IMPL_SECTION_MAP_READ = 0x04,
+    WINSHM_IMPL_READ_CONTROL = 0x20000,
     WINSHM_IMPL_SE_DACL_PRESENT = 0x04,
     WINSHM_IMPL_CP_UTF8 = 65001,
     WINSHM_IMPL_MB_ERR_INVALID_CHARS = 0x08,
@@ -227,6 +251,23 @@ typedef struct winshm_impl_security_descriptor {
     void *dacl;
 } winshm_impl_security_descriptor;
 
+/* An ACL with one ACCESS_ALLOWED_ACE for the OWNER RIGHTS SID (S-1-3-4). */
+typedef struct winshm_impl_owner_rights_acl {
+    unsigned char acl_revision;
+    unsigned char acl_sbz1;
+    unsigned short acl_size;
+    unsigned short ace_count;
+    unsigned short acl_sbz2;
+    unsigned char ace_type;
+    unsigned char ace_flags;
+    unsigned short ace_size;
+    unsigned long mask;
+    unsigned char sid_revision;
+    unsigned char sid_sub_authority_count;
+    unsigned char sid_authority[6];
+    unsigned long sid_sub_authority;
+} winshm_impl_owner_rights_acl;
+
 typedef struct winshm_impl_system_info {
     unsigned long oem_id;
     unsigned long page_size;
@@ -246,6 +287,22 @@ typedef struct winshm_impl_section_basic_information {
     long long maximum_size;
 } winshm_impl_section_basic_information;
 
+typedef struct winshm_impl_unicode_string {
+    unsigned short length;          /* in bytes */
+    unsigned short maximum_length;
+    wchar_t *buffer;
+} winshm_impl_unicode_string;
+
+typedef struct winshm_impl_object_basic_information { /* OBJECT_BASIC_INFORMATION */
+    unsigned long attributes;
+    unsigned long granted_access;
+    unsigned long handle_count;
+    unsigned long pointer_count;
+    unsigned long reserved[7];
+    long long create_time;
+} winshm_impl_object_basic_information;
+
+typedef long (__stdcall *winshm_impl_nt_query_object_fn)(void *handle, int information_class, void *information, unsigned long information_size, unsigned long *result_size);
 typedef long (__stdcall *winshm_impl_nt_query_section_fn)(void *section, int information_class, void *information, winshm_impl_ulong_ptr information_size, winshm_impl_ulong_ptr *result_size);
 typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long status);
 
@@ -314,35 +371,56 @@ WINSHM_API void winshm_impl_memory_geometry(unsigned long *page_size, unsigned l
     *granularity = grain;
 }
 
-/* ntdll is in every process, so its functions are looked up, never linked.
- * Returns NULL if `name` is missing. The cache follows the same rule as above. */
-WINSHM_API winshm_impl_farproc winshm_impl_ntdll_function(const char *name)
+/* The ntdll functions winshm uses. ntdll is in every process, so they are
+ * looked up, never linked. */
+typedef struct winshm_impl_ntdll {
+    winshm_impl_nt_query_section_fn query_section;
+    winshm_impl_nt_query_object_fn query_object;
+    winshm_impl_rtl_status_to_error_fn status_to_error;
+} winshm_impl_ntdll;
+
+/* Fills `ntdll`; returns a Win32 error, 0 on success. Each cached pointer is
+ * read once and is either NULL or right, so a race only repeats the lookup. */
+WINSHM_API unsigned long winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
 {
-    winshm_impl_hmodule ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll ? GetProcAddress(ntdll, name) : NULL;
+    static winshm_impl_nt_query_section_fn volatile cached_query_section;
+    static winshm_impl_nt_query_object_fn volatile cached_query_object;
+    static winshm_impl_rtl_status_to_error_fn volatile cached_status_to_error;
+    ntdll->query_section = cached_query_section;
+    ntdll->query_object = cached_query_object;
+    ntdll->status_to_error = cached_status_to_error;
+    if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error) {
+        winshm_impl_hmodule module = GetModuleHandleW(L"ntdll.dll");
+        if (!module)
+            return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
+        /* Through void (*)(void): these casts between function types are deliberate. */
+        cached_query_section = ntdll->query_section =
+            (winshm_impl_nt_query_section_fn)(void (*)(void))GetProcAddress(module, "NtQuerySection");
+        cached_query_object = ntdll->query_object =
+            (winshm_impl_nt_query_object_fn)(void (*)(void))GetProcAddress(module, "NtQueryObject");
+        cached_status_to_error = ntdll->status_to_error =
+            (winshm_impl_rtl_status_to_error_fn)(void (*)(void))GetProcAddress(module, "RtlNtStatusToDosError");
+        if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error)
+            return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
+    }
+    return 0;
 }
 
-/* The section's size as the kernel reports it. Returns a Win32 error, 0 on success. */
+/* The section's size as the kernel reports it. Returns a Win32 error, 0 on
+ * success: ERROR_INVALID_HANDLE if `handle` is not a section handle. */
 WINSHM_API unsigned long winshm_impl_query_size(void *handle, uint64_t *size)
 {
-    static winshm_impl_nt_query_section_fn volatile cached_query;
-    static winshm_impl_rtl_status_to_error_fn volatile cached_to_error;
-    winshm_impl_nt_query_section_fn query = cached_query;
-    winshm_impl_rtl_status_to_error_fn to_error = cached_to_error;
+    winshm_impl_ntdll ntdll;
     winshm_impl_section_basic_information info;
     winshm_impl_ulong_ptr returned = 0;
     long status;
-    if (!query || !to_error) {
-        /* Through void (*)(void): these casts between function types are deliberate. */
-        cached_query = query = (winshm_impl_nt_query_section_fn)(void (*)(void))winshm_impl_ntdll_function("NtQuerySection");
-        cached_to_error = to_error = (winshm_impl_rtl_status_to_error_fn)(void (*)(void))winshm_impl_ntdll_function("RtlNtStatusToDosError");
-        if (!query || !to_error)
-            return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
-    }
+    unsigned long error = winshm_impl_load_ntdll(&ntdll);
+    if (error)
+        return error;
     memset(&info, 0, sizeof info);
-    status = query(handle, 0 /* SectionBasicInformation */, &info, sizeof info, &returned);
+    status = ntdll.query_section(handle, 0 /* SectionBasicInformation */, &info, sizeof info, &returned);
     if (status < 0)
-        return to_error(status);
+        return ntdll.status_to_error(status);
     *size = (uint64_t)info.maximum_size;
     return 0;
 }
@@ -440,30 +518,64 @@ WINSHM_API unsigned long winshm_impl_open(winshm *shm, winshm_mode mode, int inh
     return 0;
 }
 
+/* Storage for the security attributes a create call passes. */
+typedef struct winshm_impl_security {
+    winshm_impl_security_attributes attributes;
+    winshm_impl_security_descriptor descriptor;
+    winshm_impl_owner_rights_acl dacl;
+} winshm_impl_security;
+
+/* The SECURITY_ATTRIBUTES for CreateFileMappingW, or NULL for the default.
+ * An unnamed section gets a DACL that grants nobody anything (the creator's
+ * handle has its rights from creation) and takes away the owner's implicit
+ * WRITE_DAC: so a reduced-rights duplicate can never be duplicated back to
+ * more rights, by anyone. A named section keeps the default DACL, or it could
+ * not be opened by name. */
+WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
+                                                                     const winshm_permissions *perm, int named)
+{
+    int unrestricted = perm && perm->unrestricted;
+    int inheritable = perm && perm->inheritable;
+    if (perm && perm->security_attributes)
+        return (winshm_impl_security_attributes *)perm->security_attributes;
+    if (named && !unrestricted && !inheritable)
+        return NULL;
+    memset(security, 0, sizeof *security);
+    security->attributes.length = (unsigned long)sizeof security->attributes;
+    security->attributes.inherit = inheritable;
+    if (named && !unrestricted)
+        return &security->attributes; /* only inheritable: the default descriptor */
+    security->attributes.descriptor = &security->descriptor;
+    security->descriptor.revision = 1; /* SECURITY_DESCRIPTOR_REVISION */
+    security->descriptor.control = WINSHM_IMPL_SE_DACL_PRESENT;
+    if (unrestricted)
+        return &security->attributes; /* a NULL DACL: everyone */
+    security->descriptor.dacl = &security->dacl;
+    security->dacl.acl_revision = 2; /* ACL_REVISION */
+    security->dacl.acl_size = (unsigned short)sizeof security->dacl;
+    security->dacl.ace_count = 1;
+    security->dacl.ace_type = 0; /* ACCESS_ALLOWED_ACE_TYPE */
+    security->dacl.ace_size = (unsigned short)(sizeof security->dacl - 8);
+    security->dacl.mask = WINSHM_IMPL_READ_CONTROL;
+    security->dacl.sid_revision = 1;
+    security->dacl.sid_sub_authority_count = 1;
+    security->dacl.sid_authority[5] = 3;          /* SECURITY_CREATOR_SID_AUTHORITY */
+    security->dacl.sid_sub_authority = 4;         /* OWNER RIGHTS: S-1-3-4 */
+    return &security->attributes;
+}
+
 /* Creates (or, with `open_existing`, opens) the section named in `staged`
  * and moves it into `shm` on success. Owns staged's name either way. */
 WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
                                             const winshm_permissions *perm, int open_existing, int *created)
 {
-    winshm_impl_security_descriptor descriptor;
-    winshm_impl_security_attributes attributes;
-    winshm_impl_security_attributes *security = NULL;
+    winshm_impl_security security_storage;
+    winshm_impl_security_attributes *security;
     unsigned long protection, error, page_size, granularity;
     void *handle;
     int by_name = staged->name_w_ != NULL;
 
-    if (perm && perm->security_attributes) {
-        security = (winshm_impl_security_attributes *)perm->security_attributes;
-    } else if (perm && (perm->unrestricted || perm->inheritable)) {
-        memset(&descriptor, 0, sizeof descriptor);
-        descriptor.revision = 1;                     /* SECURITY_DESCRIPTOR_REVISION */
-        descriptor.control = WINSHM_IMPL_SE_DACL_PRESENT; /* with a NULL DACL: everyone */
-        attributes.length = (unsigned long)sizeof attributes;
-        attributes.descriptor = perm->unrestricted ? &descriptor : NULL;
-        attributes.inherit = perm->inheritable != 0;
-        security = &attributes;
-    }
-
+    security = winshm_impl_security_for(&security_storage, perm, by_name);
     protection = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_PAGE_READONLY
                : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_PAGE_READWRITE
                : WINSHM_IMPL_PAGE_WRITECOPY;
@@ -760,6 +872,143 @@ WINSHM_API void winshm_unmap(winshm_view *view)
     view->data = NULL;
     view->size = 0;
     view->base_ = NULL;
+}
+
+WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
+                                          int inheritable, void **out_handle)
+{
+    void *const current_process = (void *)(winshm_impl_int_ptr)-1; /* GetCurrentProcess() */
+    void *duplicate = NULL;
+    if (!out_handle)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    *out_handle = NULL;
+    if (!shm)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (!shm->handle_)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
+    if (!winshm_impl_mode_is_valid(mode))
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (mode == WINSHM_READ_WRITE && shm->mode_ != WINSHM_READ_WRITE)
+        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    if (!DuplicateHandle(current_process, shm->handle_, target_process ? target_process : current_process,
+                         &duplicate, winshm_impl_open_access(mode), inheritable != 0, 0))
+        return winshm_impl_fail_with(GetLastError(), 0);
+    *out_handle = duplicate;
+    return WINSHM_OK;
+}
+
+/* Rewrites a kernel object path as the name that opens it from this process:
+ * \Sessions\N\BaseNamedObjects\x is Local\x in this session and
+ * Session\N\x in another; \BaseNamedObjects\x is Global\x. Other paths
+ * (private namespaces, none) have no such name: *out stays NULL. Returns a
+ * Win32 error (only on a failed allocation), 0 otherwise. */
+WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
+{
+    static const wchar_t sessions[] = L"\\Sessions\\", objects[] = L"\\BaseNamedObjects\\";
+    const size_t sessions_units = sizeof sessions / sizeof sessions[0] - 1;
+    const size_t objects_units = sizeof objects / sizeof objects[0] - 1;
+    wchar_t prefix[40];
+    size_t prefix_units, rest, digits = 0;
+    unsigned long session = 0, own_session = 0;
+    *out = NULL;
+    if (units > sessions_units && memcmp(path, sessions, sessions_units * sizeof(wchar_t)) == 0) {
+        while (sessions_units + digits < units && digits < 9 &&
+               path[sessions_units + digits] >= L'0' && path[sessions_units + digits] <= L'9')
+            session = session * 10 + (unsigned long)(path[sessions_units + digits++] - L'0');
+        rest = sessions_units + digits;
+        if (digits == 0 || units <= rest + objects_units ||
+            memcmp(path + rest, objects, objects_units * sizeof(wchar_t)) != 0)
+            return 0;
+        rest += objects_units;
+        if (ProcessIdToSessionId(GetCurrentProcessId(), &own_session) && own_session == session) {
+            memcpy(prefix, L"Local\\", 7 * sizeof(wchar_t));
+            prefix_units = 6;
+        } else {
+            memcpy(prefix, L"Session\\", 9 * sizeof(wchar_t));
+            memcpy(prefix + 8, path + sessions_units, digits * sizeof(wchar_t));
+            prefix[8 + digits] = L'\\';
+            prefix_units = 9 + digits;
+        }
+    } else if (units > objects_units && memcmp(path, objects, objects_units * sizeof(wchar_t)) == 0) {
+        rest = objects_units;
+        memcpy(prefix, L"Global\\", 8 * sizeof(wchar_t));
+        prefix_units = 7;
+    } else {
+        return 0;
+    }
+    *out = (wchar_t *)WINSHM_MALLOC((prefix_units + units - rest + 1) * sizeof(wchar_t));
+    if (!*out)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    memcpy(*out, prefix, prefix_units * sizeof(wchar_t));
+    memcpy(*out + prefix_units, path + rest, (units - rest) * sizeof(wchar_t));
+    (*out)[prefix_units + units - rest] = 0;
+    return 0;
+}
+
+/* Sets staged's name from the object name of `handle`; no name if it has
+ * none or it cannot be read. Returns a Win32 error, only for a failed allocation. */
+WINSHM_API unsigned long winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
+{
+    union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
+    winshm_impl_unicode_string *info = &small.name;
+    unsigned long needed = 0, error = 0;
+    wchar_t *user_name = NULL;
+    long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &small, sizeof small, &needed);
+    if (status < 0 && needed > sizeof small) {
+        info = (winshm_impl_unicode_string *)WINSHM_MALLOC(needed);
+        if (!info)
+            return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+        status = ntdll->query_object(handle, 1, info, needed, &needed);
+    }
+    if (status >= 0 && info->length > 0 && info->buffer)
+        error = winshm_impl_user_name(info->buffer, info->length / sizeof(wchar_t), &user_name);
+    if (user_name) {
+        error = winshm_impl_name_from_utf16(staged, user_name);
+        if (error != WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY)
+            error = 0; /* a name that cannot be spelt in UTF-8 stays unread */
+        WINSHM_FREE(user_name);
+    }
+    if (info != &small.name)
+        WINSHM_FREE(info);
+    return error;
+}
+
+WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
+{
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm_impl_ntdll ntdll;
+    winshm_impl_object_basic_information basic;
+    unsigned long error, needed = 0, required;
+    long status;
+    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    if (r != WINSHM_OK)
+        return r;
+    if (!handle || handle == (void *)(winshm_impl_int_ptr)-1)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_HANDLE);
+    /* Proves that it is a section we may query, and learns its size. */
+    error = winshm_impl_query_size(handle, &staged.size_);
+    if (error == WINSHM_IMPL_ERROR_INVALID_HANDLE)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, error);
+    if (!error)
+        error = winshm_impl_load_ntdll(&ntdll);
+    if (error)
+        return winshm_impl_fail_with(error, 0);
+    memset(&basic, 0, sizeof basic);
+    status = ntdll.query_object(handle, 0 /* ObjectBasicInformation */, &basic, sizeof basic, &needed);
+    if (status < 0)
+        return winshm_impl_fail_with(ntdll.status_to_error(status), 0);
+    required = (unsigned long)WINSHM_IMPL_SECTION_MAP_READ |
+               (mode == WINSHM_READ_WRITE ? (unsigned long)WINSHM_IMPL_SECTION_MAP_WRITE : 0u);
+    if ((basic.granted_access & required) != required)
+        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    error = winshm_impl_name_from_handle(&staged, handle, &ntdll);
+    if (error)
+        return winshm_impl_fail_with(error, 0);
+    staged.handle_ = handle;
+    staged.mode_ = mode;
+    *shm = staged;
+    SetLastError(0);
+    return WINSHM_OK;
 }
 
 WINSHM_API const char *winshm_result_string(winshm_result result)

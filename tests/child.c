@@ -8,6 +8,15 @@
  *                             opened it, 20 + result on failure, 40 if too small
  *   hold NAME SIZE READY      create_only, map, signal READY, sleep until killed
  *   crash NAME SIZE READY     create_only, map, signal READY, then an access violation
+ *   adopt-ro HANDLE TEXT [PID]
+ *                             adopt HANDLE read-only (first pulled from process PID with
+ *                             DuplicateHandle(DUPLICATE_SAME_ACCESS) when PID is given),
+ *                             check that it starts with TEXT, then try to write, to map
+ *                             writable and to duplicate writable: exit 0 only if every
+ *                             attempt was refused
+ *   not-inherited HANDLE      exit 0 if HANDLE is not a section handle here
+ *   wait-handle FLAG TEXT     wait until the section FLAG holds 1 at offset 0, then take the
+ *                             handle value at offset 8 and do what adopt-ro does with it
  *
  * Exit codes above 100 mean a step failed: 100 + step. */
 #include <windows.h>
@@ -47,6 +56,55 @@ static int hold_or_crash(const char *name, uint64_t size, const char *ready, int
         ((volatile char *)view.data)[5]++;
         Sleep(1);
     }
+}
+
+static int on_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+/* Every way to get write access through a read-only handle must fail. */
+static int adopt_read_only(void *handle, const char *text)
+{
+    winshm shm = {0}, writable = {0};
+    winshm_view view = {0};
+    void *escalated = NULL, *duplicate = NULL;
+    if (winshm_adopt(&writable, handle, WINSHM_READ_WRITE) != WINSHM_ERROR_ACCESS_DENIED)
+        return 1;
+    if (winshm_adopt(&shm, handle, WINSHM_READ_ONLY) != WINSHM_OK)
+        return 2;
+    if (winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK)
+        return 3;
+    if (strcmp((const char *)view.data, text) != 0)
+        return 4;
+    winshm_unmap(&view);
+    if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_ERROR_ACCESS_DENIED)
+        return 5;
+    if (MapViewOfFile(handle, FILE_MAP_WRITE, 0, 0, 0) != NULL || GetLastError() != ERROR_ACCESS_DENIED)
+        return 6;
+    if (DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &escalated,
+                        FILE_MAP_READ | FILE_MAP_WRITE, FALSE, 0) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 7;
+    /* Wine grants the owner WRITE_DAC whatever the DACL says (it does not know
+     * the OWNER RIGHTS SID), so this refusal is checked on Windows only. */
+    if (!on_wine() && (DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &escalated, WRITE_DAC, FALSE, 0) ||
+                       GetLastError() != ERROR_ACCESS_DENIED))
+        return 8;
+    if (winshm_duplicate(&shm, NULL, WINSHM_READ_WRITE, 0, &duplicate) != WINSHM_ERROR_ACCESS_DENIED)
+        return 9;
+    /* Copy-on-write needs only read access, and its writes stay here. */
+    if (winshm_map(&shm, WINSHM_COPY_ON_WRITE, 0, 0, &view) != WINSHM_OK)
+        return 10;
+    ((char *)view.data)[0] = '!';
+    winshm_unmap(&view);
+    winshm_close(&shm);
+    return 0;
+}
+
+static void *parse_handle(const char *text)
+{
+    return (void *)(uintptr_t)strtoull(text, NULL, 0);
 }
 
 static int run(int argc, char **argv)
@@ -98,6 +156,33 @@ static int run(int argc, char **argv)
             return 102;
         InterlockedIncrement((volatile LONG *)view.data);
         return created == 1 ? 10 : created == 0 ? 0 : 103;
+    }
+    if (strcmp(argv[1], "adopt-ro") == 0 && (argc == 4 || argc == 5)) {
+        void *handle = parse_handle(argv[2]);
+        if (argc == 5) {
+            HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, strtoul(argv[4], NULL, 10));
+            void *pulled = NULL;
+            if (!parent || !DuplicateHandle(parent, handle, GetCurrentProcess(), &pulled, 0, FALSE, DUPLICATE_SAME_ACCESS))
+                return 101;
+            CloseHandle(parent);
+            handle = pulled;
+        }
+        return adopt_read_only(handle, argv[3]);
+    }
+    if (strcmp(argv[1], "wait-handle") == 0 && argc == 4) {
+        int tries;
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_ONLY) != WINSHM_OK ||
+            winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK)
+            return 101;
+        for (tries = 0; tries < 60000 && *(volatile LONG *)view.data != 1; ++tries)
+            Sleep(1);
+        if (*(volatile LONG *)view.data != 1)
+            return 102;
+        return adopt_read_only((void *)(uintptr_t)*(volatile ULONG64 *)((char *)view.data + 8), argv[3]);
+    }
+    if (strcmp(argv[1], "not-inherited") == 0) {
+        winshm_result r = winshm_adopt(&shm, parse_handle(argv[2]), WINSHM_READ_ONLY);
+        return r == WINSHM_ERROR_INVALID_ARGUMENT ? 0 : 1;
     }
     if ((strcmp(argv[1], "hold") == 0 || strcmp(argv[1], "crash") == 0) && argc == 5)
         return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], argv[1][0] == 'c');
