@@ -169,14 +169,15 @@ typedef unsigned long winshm_impl_ulong_ptr;
 typedef int winshm_impl_int_ptr;
 #endif
 #if defined(STRICT) || !defined(NO_STRICT)
-struct HINSTANCE__;
+struct HINSTANCE__; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the SDK's HMODULE */
 typedef struct HINSTANCE__ *winshm_impl_hmodule;
 #else
 typedef void *winshm_impl_hmodule;
 #endif
 typedef winshm_impl_int_ptr (__stdcall *winshm_impl_farproc)(void);
-struct _SECURITY_ATTRIBUTES;
-struct _SYSTEM_INFO;
+/* The SDK's own struct tags, so that the prototypes match <windows.h>. */
+struct _SECURITY_ATTRIBUTES; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+struct _SYSTEM_INFO;         /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 __declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SECURITY_ATTRIBUTES *lpFileMappingAttributes, unsigned long flProtect, unsigned long dwMaximumSizeHigh, unsigned long dwMaximumSizeLow, const wchar_t *lpName);
 __declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
@@ -435,7 +436,7 @@ WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *nam
     if (bytes == 0)
         return WINSHM_IMPL_ERROR_INVALID_NAME;
     /* A UTF-16 unit takes at most 3 UTF-8 bytes: this many bytes is too long. */
-    if (bytes > 3u * WINSHM_IMPL_MAX_NAME_UNITS)
+    if (bytes > (size_t)3 * WINSHM_IMPL_MAX_NAME_UNITS)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
     units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, (int)bytes, NULL, 0);
     if (units <= 0)
@@ -459,7 +460,7 @@ WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t 
     size_t units = 0;
     int bytes;
     unsigned char *block;
-    while (name[units] && units <= WINSHM_IMPL_MAX_NAME_UNITS)
+    while (units <= WINSHM_IMPL_MAX_NAME_UNITS && name[units])
         ++units;
     if (units == 0)
         return WINSHM_IMPL_ERROR_INVALID_NAME;
@@ -855,7 +856,7 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
            : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_FILE_MAP_WRITE
            : WINSHM_IMPL_FILE_MAP_COPY;
     base = MapViewOfFile(shm->handle_, access, (unsigned long)(aligned >> 32), (unsigned long)(aligned & 0xFFFFFFFFu),
-                         (winshm_impl_ulong_ptr)(lead + size));
+                         lead + size);
     if (!base)
         return winshm_impl_fail_with(GetLastError(), 0);
     view->base_ = base;
@@ -908,10 +909,11 @@ WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units
     const size_t sessions_units = sizeof sessions / sizeof sessions[0] - 1;
     const size_t objects_units = sizeof objects / sizeof objects[0] - 1;
     wchar_t prefix[40];
-    size_t prefix_units, rest, digits = 0;
-    unsigned long session = 0, own_session = 0;
+    size_t prefix_units, rest;
     *out = NULL;
     if (units > sessions_units && memcmp(path, sessions, sessions_units * sizeof(wchar_t)) == 0) {
+        size_t digits = 0;
+        unsigned long session = 0, own_session = 0;
         while (sessions_units + digits < units && digits < 9 &&
                path[sessions_units + digits] >= L'0' && path[sessions_units + digits] <= L'9')
             session = session * 10 + (unsigned long)(path[sessions_units + digits++] - L'0');

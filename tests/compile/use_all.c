@@ -5,6 +5,8 @@
  *
  *   WINSHM_TU              name of this unit's function
  *   WINSHM_TU_WINDOWS      0: no <windows.h>, 1: before winshm.h, 2: after it
+ *   WINSHM_TU_MAIN         1: also define main() calling this unit; 2: calling
+ *                          this unit and unit_b (the two-unit program shape)
  */
 #if WINSHM_TU_WINDOWS == 1
 #include <windows.h>
@@ -63,3 +65,21 @@ int WINSHM_TU(void)
     winshm_close(&shm);
     return failures;
 }
+
+#if defined(WINSHM_TU_MAIN)
+#if WINSHM_TU_MAIN == 2
+#ifdef __cplusplus
+extern "C"
+#endif
+int unit_b(void);
+#endif
+
+int main(void)
+{
+#if WINSHM_TU_MAIN == 2
+    return WINSHM_TU() + unit_b() != 0;
+#else
+    return WINSHM_TU() != 0;
+#endif
+}
+#endif

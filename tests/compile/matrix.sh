@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The portability matrix: winshm.h compiled and linked by every compiler, in
+# every language standard, with every arrangement of <windows.h>, as one and
+# as two translation units, at -Werror. 32-bit cells compile and link only
+# (these machines cannot run 32-bit programs). Also: the import table of the
+# programs, and clang-cl in MSVC mode where mingw-w64's headers allow it.
+#
+#   tests/compile/matrix.sh [work_dir]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=${1:-$(mktemp -d)}
+mkdir -p "$work"
+src=$root/tests/compile/use_all.c
+warnings="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Werror"
+
+# toolchain -> "C compiler|C++ compiler|link flags"
+declare -A toolchains
+gcc_lib() { dirname "$("$1-gcc" -print-libgcc-file-name)"; }
+for triple in x86_64-w64-mingw32 i686-w64-mingw32; do
+  lib=$(gcc_lib $triple)
+  toolchains[gcc-$triple]="$triple-gcc|$triple-g++|-static-libgcc -static-libstdc++"
+  toolchains[clang-$triple]="clang --target=$triple|clang++ --target=$triple -isystem $lib/include/c++ -isystem $lib/include/c++/$triple|-L$lib -static-libgcc -static-libstdc++"
+done
+# mode -> "WINSHM_TU_WINDOWS and the user's own defines"
+declare -A modes=(
+  [alone]="0"
+  [windows-before]="1"
+  [windows-after]="2"
+  [unicode]="2 -DUNICODE -D_UNICODE"
+  [lean-nominmax]="1 -DWIN32_LEAN_AND_MEAN -DNOMINMAX"
+)
+languages="c99 c11 c++11 c++17"
+
+# Writes one line per cell: "name|compile-and-link commands".
+jobs=$work/jobs.txt
+: > "$jobs"
+for tc in "${!toolchains[@]}"; do
+  IFS='|' read -r cc cxx ldflags <<<"${toolchains[$tc]}"
+  for lang in $languages; do
+    case $lang in c++*) compiler="$cxx -x c++ -std=$lang" ;; *) compiler="$cc -std=$lang" ;; esac
+    for mode in "${!modes[@]}"; do
+      read -r windows defines <<<"${modes[$mode]}"
+      cell=$tc.$lang.$mode
+      base="$compiler $warnings -I$root -DWINSHM_TU_WINDOWS=$windows $defines"
+      d=$work/$cell
+      echo "$cell|mkdir -p $d && $base -DWINSHM_TU=unit_a -DWINSHM_TU_MAIN=1 -c $src -o $d/one.o && $base -DWINSHM_TU=unit_a -DWINSHM_TU_MAIN=2 -c $src -o $d/a.o && $base -DWINSHM_TU=unit_b -c $src -o $d/b.o && ${compiler%% -x*} $d/one.o -o $d/one.exe $ldflags && ${compiler%% -x*} $d/a.o $d/b.o -o $d/two.exe $ldflags" >> "$jobs"
+    done
+  done
+done
+# clang-cl (MSVC mode, /W4 /WX), syntax only, over mingw-w64's headers. Those
+# headers' stdlib.h does not parse in MSVC mode, so the cells define the
+# allocator macros (and so do not include it); <windows.h> does not parse
+# either, so these cells include winshm.h alone.
+if command -v clang-cl-14 >/dev/null; then
+  for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
+    for lang in "/TC" "/TP /std:c++17"; do
+      cell="clang-cl.$target.${lang%% *}"
+      echo "$cell|clang-cl-14 --target=$target /W4 /WX /Zs $lang -imsvc /usr/share/mingw-w64/include -I$root '-DWINSHM_MALLOC(n)=((void)(n), (void *)0)' '-DWINSHM_FREE(p)=((void)(p))' -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $src" >> "$jobs"
+    done
+  done
+else
+  echo "matrix: clang-cl-14 not found (package clang-tools-14); its cells are missing" >&2
+  exit 1
+fi
+
+run_cell() {
+  local line=$1 cell=${1%%|*} cmd=${1#*|}
+  if out=$(bash -c "$cmd" 2>&1); then echo "ok   $cell"; else printf 'FAIL %s\n%s\n' "$cell" "$out"; fi
+}
+export -f run_cell
+results=$work/results.txt
+tr '\n' '\0' < "$jobs" | xargs -0 -P "$(nproc)" -I{} bash -c 'run_cell "$1"' _ {} > "$results"
+sort "$results" | grep -v '^ok ' || true
+cells=$(wc -l < "$jobs")
+failed=$(grep -c '^FAIL' "$results" || true)
+
+# The import table of a program using every function: kernel32 and the C runtime only.
+for exe in "$work/gcc-x86_64-w64-mingw32.c99.alone/one.exe" "$work/gcc-i686-w64-mingw32.c++17.alone/two.exe" \
+           "$work/clang-x86_64-w64-mingw32.c++11.windows-after/two.exe"; do
+  cells=$((cells + 1))
+  dlls=$(x86_64-w64-mingw32-objdump -p "$exe" | awk '/DLL Name:/ {print tolower($3)}' | sort -u | tr '\n' ' ')
+  extra=$(tr ' ' '\n' <<<"$dlls" | grep -v -E '^(kernel32\.dll|msvcrt\.dll|api-ms-win-crt-.*\.dll|ucrtbase\.dll)?$' || true)
+  if [ -n "$extra" ]; then echo "FAIL imports of $exe: $dlls"; failed=$((failed + 1)); else echo "ok   imports of ${exe#$work/}: $dlls"; fi
+done
+
+echo "matrix: $((cells - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Static analysis of winshm.h: clang-tidy with the checked-in .clang-tidy
+# (bugprone, cert, portability, readability) as C99, C11 (32-bit) and C++17,
+# and cppcheck for 64- and 32-bit Windows. Any finding fails.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tu=tests/lint/winshm_tu.c
+failed=0
+for flags in "--target=x86_64-w64-mingw32 -std=c99" "--target=i686-w64-mingw32 -std=c11" \
+             "--target=x86_64-w64-mingw32 -x c++ -std=c++17"; do
+  # shellcheck disable=SC2086
+  if out=$(clang-tidy --quiet "$tu" -- $flags -I. 2>&1) && ! grep -qE 'warning:|error:' <<<"$out"; then
+    echo "ok   clang-tidy $flags"
+  else
+    echo "FAIL clang-tidy $flags"; echo "$out"; failed=$((failed + 1))
+  fi
+done
+for platform in win64 win32W; do
+  if out=$(cppcheck -q --enable=warning,style,performance,portability --inline-suppr --error-exitcode=1 \
+                    --std=c99 --platform=$platform -I. "$tu" 2>&1) && [ -z "$out" ]; then
+    echo "ok   cppcheck --platform=$platform"
+  else
+    echo "FAIL cppcheck --platform=$platform"; echo "$out"; failed=$((failed + 1))
+  fi
+done
+echo "lint: $((5 - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
