@@ -3,9 +3,15 @@
  *   read NAME TEXT            open_only read-only; exit 0 if the section starts with TEXT
  *   write NAME TEXT           open_only read-write; write TEXT (with its NUL) at offset 0
  *   exchange NAME TEXT REPLY  check TEXT at 0, write REPLY at 4096
- *   race NAME SIZE START      wait for event START, open_or_create, map, count one at
- *                             offset 0; exit 10 if this process created it, 0 if it
- *                             opened it, 20 + result on failure, 40 if too small
+ *   race NAME SIZE START DONE wait for event START, open_or_create, map, count one at
+ *                             offset 0, hold it until event DONE; exit 10 if this
+ *                             process created it, 0 if it opened it, 20 - result on
+ *                             failure, 40 if the size was smaller than asked
+ *   storm-create NAME N STATS create_only NAME, map, write, unmap, close, N times; every
+ *                             create must be OK or ALREADY_EXISTS. Adds the OKs to the
+ *                             counter at offset 0 of section STATS
+ *   storm-open NAME N STATS   open_only NAME N times; every open must be OK with a valid
+ *                             size, or NOT_FOUND. Adds the OKs at offset 8 of STATS
  *   hold NAME SIZE READY      create_only, map, signal READY, sleep until killed
  *   crash NAME SIZE READY     create_only, map, signal READY, then an access violation
  *   adopt-ro HANDLE TEXT [PID]
@@ -102,6 +108,36 @@ static int adopt_read_only(void *handle, const char *text)
     return 0;
 }
 
+static int storm(int creating, const char *name, int rounds, const char *stats_name)
+{
+    winshm stats = {0}, shm = {0};
+    winshm_view stats_view = {0}, view = {0};
+    LONG successes = 0;
+    int i;
+    if (winshm_open_only(&stats, stats_name, WINSHM_READ_WRITE) != WINSHM_OK ||
+        winshm_map(&stats, WINSHM_READ_WRITE, 0, 16, &stats_view) != WINSHM_OK)
+        return 101;
+    for (i = 0; i < rounds; ++i) {
+        winshm_result r = creating ? winshm_create_only(&shm, name, WINSHM_READ_WRITE, 5000, NULL)
+                                   : winshm_open_only(&shm, name, WINSHM_READ_ONLY);
+        if (r == WINSHM_OK) {
+            ++successes;
+            if (winshm_get_size(&shm) != 8192)
+                return 50;
+            if (winshm_map(&shm, creating ? WINSHM_READ_WRITE : WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK)
+                return 51;
+            if (creating)
+                ((volatile char *)view.data)[100] = 'x';
+            winshm_unmap(&view);
+            winshm_close(&shm);
+        } else if (r != (creating ? WINSHM_ERROR_ALREADY_EXISTS : WINSHM_ERROR_NOT_FOUND)) {
+            return 60 - (int)r; /* 60 + |result|: an error the storm must never see */
+        }
+    }
+    InterlockedExchangeAdd((volatile LONG *)((char *)stats_view.data + (creating ? 0 : 8)), successes);
+    return 0;
+}
+
 static void *parse_handle(const char *text)
 {
     return (void *)(uintptr_t)strtoull(text, NULL, 0);
@@ -140,12 +176,12 @@ static int run(int argc, char **argv)
         winshm_close(&shm);
         return 0;
     }
-    if (strcmp(argv[1], "race") == 0 && argc == 5) {
+    if (strcmp(argv[1], "race") == 0 && argc == 6) {
         uint64_t size = strtoull(argv[3], NULL, 10);
-        HANDLE start = open_event(argv[4]);
+        HANDLE start = open_event(argv[4]), done = open_event(argv[5]);
         int created = -1;
         winshm_result r;
-        if (!start || WaitForSingleObject(start, 60000) != WAIT_OBJECT_0)
+        if (!start || !done || WaitForSingleObject(start, 60000) != WAIT_OBJECT_0)
             return 101;
         r = winshm_open_or_create(&shm, argv[2], WINSHM_READ_WRITE, size, NULL, &created);
         if (r != WINSHM_OK)
@@ -155,8 +191,14 @@ static int run(int argc, char **argv)
         if (winshm_map(&shm, WINSHM_READ_WRITE, 0, sizeof(LONG), &view) != WINSHM_OK)
             return 102;
         InterlockedIncrement((volatile LONG *)view.data);
+        /* Hold it: were the section to die before every racer opened it, a
+         * later racer would rightly create a new one. */
+        if (WaitForSingleObject(done, 60000) != WAIT_OBJECT_0)
+            return 104;
         return created == 1 ? 10 : created == 0 ? 0 : 103;
     }
+    if ((strcmp(argv[1], "storm-create") == 0 || strcmp(argv[1], "storm-open") == 0) && argc == 5)
+        return storm(argv[1][6] == 'c', argv[2], atoi(argv[3]), argv[4]);
     if (strcmp(argv[1], "adopt-ro") == 0 && (argc == 4 || argc == 5)) {
         void *handle = parse_handle(argv[2]);
         if (argc == 5) {

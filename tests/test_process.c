@@ -32,37 +32,9 @@ Test(processes, a_child_opens_a_utf8_name_given_as_utf16)
 
 Test(processes, racing_open_or_create_reports_one_creator, .timeout = 120)
 {
-    enum { children = 8, rounds = 3 };
     int round;
-    for (round = 0; round < rounds; ++round) {
-        const char *name = unique_name("race");
-        const char *start_name = unique_name("race_start");
-        HANDLE start = make_event(start_name);
-        HANDLE processes[children];
-        winshm shm = {0};
-        winshm_view view = {0};
-        int i, creators = 0, openers = 0;
-        for (i = 0; i < children; ++i)
-            processes[i] = start_child("race %s 10000 %s", name, start_name);
-        cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
-        SetEvent(start);
-        /* Keep the section alive while the children come and go. */
-        while (winshm_open_only(&shm, name, WINSHM_READ_ONLY) == WINSHM_ERROR_NOT_FOUND)
-            Sleep(0);
-        for (i = 0; i < children; ++i) {
-            DWORD code = wait_child(processes[i]);
-            cr_assert(code == 10 || code == 0, "child exit code %lu", code);
-            creators += code == 10;
-            openers += code == 0;
-        }
-        cr_assert_eq(creators, 1, "round %d: %d creators", round, creators);
-        cr_assert_eq(openers, children - 1);
-        cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, sizeof(LONG), &view), WINSHM_OK);
-        cr_assert_eq(*(volatile LONG *)view.data, children);
-        winshm_unmap(&view);
-        winshm_close(&shm);
-        CloseHandle(start);
-    }
+    for (round = 0; round < 3; ++round)
+        race_round(8, 10000);
 }
 
 static void section_disappears_after_holder_ends(int crash)
