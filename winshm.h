@@ -708,10 +708,11 @@ WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, wi
 {
     winshm staged = {0, 0, 0, 0, (winshm_mode)0};
     winshm_result r = winshm_impl_check_target(shm, mode, created);
-    if (r == WINSHM_OK && !name)
-        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (r == WINSHM_OK)
-        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    r = winshm_impl_check_size(size);
     if (r != WINSHM_OK)
         return r;
     return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf8(&staged, name),
@@ -722,10 +723,11 @@ WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *nam
 {
     winshm staged = {0, 0, 0, 0, (winshm_mode)0};
     winshm_result r = winshm_impl_check_target(shm, mode, created);
-    if (r == WINSHM_OK && !name)
-        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (r == WINSHM_OK)
-        r = winshm_impl_check_size(size);
+    if (r != WINSHM_OK)
+        return r;
+    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    r = winshm_impl_check_size(size);
     if (r != WINSHM_OK)
         return r;
     return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf16(&staged, name),
@@ -736,10 +738,10 @@ WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_
 {
     winshm staged = {0, 0, 0, 0, (winshm_mode)0};
     winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r == WINSHM_OK && !name)
-        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     if (r != WINSHM_OK)
         return r;
+    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf8(&staged, name), mode);
 }
 
@@ -747,10 +749,10 @@ WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, wi
 {
     winshm staged = {0, 0, 0, 0, (winshm_mode)0};
     winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r == WINSHM_OK && !name)
-        r = winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     if (r != WINSHM_OK)
         return r;
+    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf16(&staged, name), mode);
 }
 

@@ -280,3 +280,145 @@ Test(reliability, eight_threads_cycle_and_share_without_corruption, .timeout = 1
     cr_assert_eq(winshm_test_live_blocks, 1);
     winshm_close(&shared);
 }
+
+/* ---- hostile input ---- */
+
+/* Every pointer argument NULL in turn: each call gets its documented result,
+ * crashes nothing, and leaves nothing behind. */
+Test(hostile, null_pointers_in_every_position)
+{
+    winshm shm = {0}, open = {0};
+    winshm_view view = {0};
+    void *handle = NULL;
+    int created = -1;
+    cr_assert_eq(winshm_create_only(&open, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    assert_result(winshm_create_only(NULL, "x", WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_create_only_w(NULL, L"x", WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_or_create(NULL, "x", WINSHM_READ_WRITE, 1, NULL, &created), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    cr_assert_eq(created, 0);
+    assert_result(winshm_open_or_create(&shm, NULL, WINSHM_READ_WRITE, 1, NULL, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_or_create_w(NULL, L"x", WINSHM_READ_WRITE, 1, NULL, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_or_create_w(&shm, NULL, WINSHM_READ_WRITE, 1, NULL, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_only(NULL, "x", WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_only(&shm, NULL, WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_only_w(NULL, L"x", WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_open_only_w(&shm, NULL, WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_map(NULL, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_map(&open, WINSHM_READ_ONLY, 0, 0, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_duplicate(NULL, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_duplicate(&open, NULL, WINSHM_READ_ONLY, 0, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_adopt(NULL, winshm_get_handle(&open), WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+    assert_result(winshm_adopt(&shm, NULL, WINSHM_READ_ONLY), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_HANDLE);
+    /* The void functions and the queries take NULL quietly. */
+    winshm_close(NULL);
+    winshm_move(NULL, NULL);
+    winshm_move(&shm, NULL);
+    winshm_swap(NULL, &open);
+    winshm_unmap(NULL);
+    cr_assert_not(winshm_is_open(NULL));
+    cr_assert_str_eq(winshm_get_name(NULL), "");
+    cr_assert_eq(winshm_get_name_w(NULL)[0], 0);
+    cr_assert_eq((int)winshm_get_mode(NULL), 0);
+    cr_assert_eq(winshm_get_size(NULL), 0);
+    cr_assert_null(winshm_get_handle(NULL));
+    cr_assert_not(winshm_is_open(&shm));
+    cr_assert(winshm_is_open(&open));
+    winshm_close(&open);
+    cr_assert_eq(winshm_test_live_blocks, 0);
+}
+
+Test(hostile, enums_out_of_range)
+{
+    static const int modes[] = {0, 4, 5, -1, -3, 0x7fffffff, (int)0x80000000};
+    winshm shm = {0}, open = {0};
+    winshm_view view = {0};
+    void *handle = NULL;
+    size_t i;
+    cr_assert_eq(winshm_create_only(&open, unique_name("enums"), WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    hold_current_heap_blocks();
+    for (i = 0; i < sizeof modes / sizeof modes[0]; ++i) {
+        winshm_mode mode = (winshm_mode)modes[i];
+        winshm_result r = winshm_create_only(&shm, NULL, mode, 1, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+        r = winshm_open_or_create(&shm, winshm_get_name(&open), mode, 1, NULL, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+        r = winshm_open_only(&shm, winshm_get_name(&open), mode);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+        r = winshm_adopt(&shm, winshm_get_handle(&open), mode);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+        assert_result(winshm_map(&open, mode, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+        cr_assert_null(view.data);
+        assert_result(winshm_duplicate(&open, NULL, mode, 0, &handle), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+        cr_assert_null(handle);
+        cr_assert_not_null(winshm_result_string((winshm_result)modes[i]));
+    }
+    winshm_close(&open);
+}
+
+Test(hostile, names_with_bad_encodings)
+{
+    static const char *utf8[] = {
+        "Local\\a\xff" "b",            /* never valid in UTF-8 */
+        "Local\\\xc3",                 /* truncated sequence at the end */
+        "Local\\\xc3(mid",             /* truncated sequence in the middle */
+        "Local\\\xe0\x80\xaf",         /* overlong */
+        "Local\\\xed\xa0\x80",         /* an encoded surrogate */
+        "Local\\\xf4\x90\x80\x80",     /* past U+10FFFF */
+        "\x80",
+    };
+    static const wchar_t high_at_end[] = {'L', 'o', 'c', 'a', 'l', '\\', 'a', 0xD83D, 0};
+    static const wchar_t low_alone[] = {0xDE00, 'a', 0};
+    static const wchar_t reversed[] = {'a', 0xDE00, 0xD83D, 0};
+    static const wchar_t *utf16[] = {high_at_end, low_alone, reversed};
+    winshm shm = {0};
+    size_t i;
+    for (i = 0; i < sizeof utf8 / sizeof utf8[0]; ++i) {
+        winshm_result r = winshm_create_only(&shm, utf8[i], WINSHM_READ_WRITE, 1, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_NO_UNICODE_TRANSLATION);
+        r = winshm_open_or_create(&shm, utf8[i], WINSHM_READ_WRITE, 1, NULL, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_NO_UNICODE_TRANSLATION);
+    }
+    for (i = 0; i < sizeof utf16 / sizeof utf16[0]; ++i) {
+        winshm_result r = winshm_create_only_w(&shm, utf16[i], WINSHM_READ_WRITE, 1, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_NO_UNICODE_TRANSLATION);
+        r = winshm_open_only_w(&shm, utf16[i], WINSHM_READ_ONLY);
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_NO_UNICODE_TRANSLATION);
+    }
+}
+
+Test(hostile, sizes_at_the_edges, .timeout = 120)
+{
+    static const uint64_t huge[] = {(uint64_t)1 << 63, UINT64_MAX};
+    static const uint64_t edges[] = {1, 0xFFFFFFFFu, (uint64_t)1 << 32, ((uint64_t)1 << 32) + 1};
+    winshm shm = {0};
+    winshm_view view = {0};
+    size_t i;
+    winshm_result r = winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 0, NULL);
+    assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+    for (i = 0; i < 2; ++i) {
+        r = winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, huge[i], NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_RANGE, r, ERROR_INVALID_PARAMETER);
+    }
+    for (i = 0; i < sizeof edges / sizeof edges[0]; ++i) {
+        /* Sections this large may not be committable on a small machine:
+         * then the documented result is OUT_OF_MEMORY, and nothing is left. */
+        r = winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, edges[i], NULL);
+        cr_assert(r == WINSHM_OK || r == WINSHM_ERROR_OUT_OF_MEMORY, "size %llu: %s", (unsigned long long)edges[i],
+                  winshm_result_string(r));
+        if (r != WINSHM_OK) {
+            cr_assert_not(winshm_is_open(&shm));
+            continue;
+        }
+        cr_assert_eq(winshm_get_size(&shm), (edges[i] + 4095) / 4096 * 4096);
+        /* The last byte, and offsets near 2^64. */
+        cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, winshm_get_size(&shm) - 1, 1, &view), WINSHM_OK);
+        *(volatile unsigned char *)view.data = 1;
+        winshm_unmap(&view);
+        assert_result(winshm_map(&shm, WINSHM_READ_ONLY, UINT64_MAX, 0, &view), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
+        assert_result(winshm_map(&shm, WINSHM_READ_ONLY, UINT64_MAX - 4095, 4096, &view), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
+        assert_result(winshm_map(&shm, WINSHM_READ_ONLY, 4096, SIZE_MAX - 100, &view), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
+        cr_assert_null(view.data);
+        winshm_close(&shm);
+    }
+    cr_assert_eq(winshm_test_live_blocks, 0);
+}

@@ -11,7 +11,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 src=$root/tests/compile/use_all.c
-warnings="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Werror"
+# -O2: some warnings (-Wnonnull, -Warray-bounds) need the optimiser's view.
+warnings="-O2 -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Werror"
 
 # toolchain -> "C compiler|C++ compiler|link flags"
 declare -A toolchains

@@ -63,6 +63,20 @@ int WINSHM_TU(void)
     winshm_close(&other);
     failures += winshm_create_only_w(&other, L"Local\\winshm_compile_check", WINSHM_READ_ONLY, 1, 0) != WINSHM_ERROR_ALREADY_EXISTS;
     winshm_close(&shm);
+    /* NULL where a name is required: constant-propagated at -O2, this must
+     * not trip -Wnonnull inside the header. */
+    failures += winshm_open_only(&shm, 0, WINSHM_READ_ONLY) != WINSHM_ERROR_INVALID_ARGUMENT;
+    failures += winshm_open_only_w(&shm, 0, WINSHM_READ_ONLY) != WINSHM_ERROR_INVALID_ARGUMENT;
+    failures += winshm_open_or_create(&shm, 0, WINSHM_READ_ONLY, 1, 0, 0) != WINSHM_ERROR_INVALID_ARGUMENT;
+    failures += winshm_open_or_create_w(&shm, 0, WINSHM_READ_ONLY, 1, 0, 0) != WINSHM_ERROR_INVALID_ARGUMENT;
+    {
+        void *duplicate = 0;
+        failures += winshm_create_only(&shm, 0, WINSHM_READ_WRITE, 1, 0) != WINSHM_OK;
+        failures += winshm_duplicate(&shm, 0, WINSHM_READ_ONLY, 0, &duplicate) != WINSHM_OK;
+        failures += winshm_adopt(&other, duplicate, WINSHM_READ_ONLY) != WINSHM_OK;
+        winshm_close(&other);
+        winshm_close(&shm);
+    }
     return failures;
 }
 
