@@ -1,10 +1,11 @@
-/* Call overhead: winshm.h against the minimal hand-written Win32 sequence.
+/* Call overhead: winshm.h against the minimal hand-written Win32 sequence and,
+ * when built with WINSHM_BENCH_BOOST, Boost.Interprocess (boost_contender.cpp).
  *
- * Each operation runs in rounds; within a round the contenders alternate
- * (A B, then B A in the next round), so drift on a shared machine hits both.
- * Printed: the median time per call of each contender, the spread (the
- * middle half of the rounds, 25th to 75th percentile), and the ratio of the
- * medians. No threshold is checked here: see README "Performance".
+ * Each operation runs in rounds; within a round the contenders take turns,
+ * in an order that rotates from round to round, so drift on a shared machine
+ * hits all of them. Printed: the median time per call of each contender, the
+ * spread (the middle half of the rounds, 25th to 75th percentile), and the
+ * ratios of the medians. No threshold is checked here: see README "Performance".
  *
  *   bench_calls.exe [rounds] [calls_per_round]     default 21 rounds of 200 calls
  */
@@ -126,6 +127,21 @@ static void r_map_unaligned(void)
     UnmapViewOfFile(p);
 }
 
+#ifdef WINSHM_BENCH_BOOST
+extern int boost_setup(const char *existing_name);
+extern void boost_teardown(void);
+extern void boost_create_map_close(void);
+extern void boost_open_close(void);
+extern void boost_open_or_create(void);
+extern void boost_size(void);
+extern void boost_map_unaligned(void);
+#define BOOST_OP(op) op
+static const int have_boost = 1;
+#else
+#define BOOST_OP(op) NULL
+static const int have_boost = 0;
+#endif
+
 static double now_seconds(void)
 {
     static LARGE_INTEGER frequency;
@@ -156,29 +172,60 @@ static double time_calls(void (*op)(void), int calls)
     return (now_seconds() - start) / calls * 1e9;
 }
 
-static void compare(const char *label, void (*winshm_op)(void), void (*raw_op)(void), int rounds, int calls)
+typedef struct contender_times { double median, low, high; } contender_times;
+
+static contender_times summarise(double *samples, int rounds)
 {
-    double *w = (double *)malloc(sizeof(double) * (size_t)rounds);
-    double *r = (double *)malloc(sizeof(double) * (size_t)rounds);
-    int i;
-    winshm_op();
-    raw_op(); /* warm up both */
-    for (i = 0; i < rounds; ++i) {
-        if (i % 2 == 0) {
-            w[i] = time_calls(winshm_op, calls);
-            r[i] = time_calls(raw_op, calls);
-        } else {
-            r[i] = time_calls(raw_op, calls);
-            w[i] = time_calls(winshm_op, calls);
-        }
+    contender_times t;
+    qsort(samples, (size_t)rounds, sizeof(double), compare_double);
+    t.median = percentile(samples, rounds, 0.5);
+    t.low = percentile(samples, rounds, 0.25);
+    t.high = percentile(samples, rounds, 0.75);
+    return t;
+}
+
+static void print_times(contender_times t)
+{
+    char cell[64];
+    snprintf(cell, sizeof cell, "%.0f (%.0f-%.0f)", t.median, t.low, t.high);
+    printf(" %-26s |", cell);
+}
+
+/* Runs winshm, raw and (when present) Boost in turn, `rounds` times. */
+static void compare(const char *label, void (*winshm_op)(void), void (*raw_op)(void), void (*boost_op)(void),
+                    int rounds, int calls)
+{
+    void (*ops[3])(void);
+    double *samples[3];
+    contender_times times[3];
+    int n = boost_op ? 3 : 2, i, k;
+    ops[0] = winshm_op;
+    ops[1] = raw_op;
+    ops[2] = boost_op;
+    for (k = 0; k < n; ++k) {
+        samples[k] = (double *)malloc(sizeof(double) * (size_t)rounds);
+        ops[k](); /* warm up */
     }
-    qsort(w, (size_t)rounds, sizeof(double), compare_double);
-    qsort(r, (size_t)rounds, sizeof(double), compare_double);
-    printf("| %-34s | %9.0f (%.0f-%.0f) | %9.0f (%.0f-%.0f) | %6.3f |\n", label, percentile(w, rounds, 0.5),
-           percentile(w, rounds, 0.25), percentile(w, rounds, 0.75), percentile(r, rounds, 0.5),
-           percentile(r, rounds, 0.25), percentile(r, rounds, 0.75), percentile(w, rounds, 0.5) / percentile(r, rounds, 0.5));
-    free(w);
-    free(r);
+    for (i = 0; i < rounds; ++i)
+        for (k = 0; k < n; ++k) {
+            int which = (i + k) % n;
+            samples[which][i] = time_calls(ops[which], calls);
+        }
+    for (k = 0; k < n; ++k)
+        times[k] = summarise(samples[k], rounds);
+    printf("| %-34s |", label);
+    for (k = 0; k < n; ++k)
+        print_times(times[k]);
+    if (have_boost && n == 2)
+        printf(" %-26s |", "");
+    printf(" %6.3f |", times[0].median / times[1].median);
+    if (n == 3)
+        printf(" %7.3f |", times[0].median / times[2].median);
+    else if (have_boost)
+        printf(" %7s |", "");
+    printf("\n");
+    for (k = 0; k < n; ++k)
+        free(samples[k]);
 }
 
 int main(int argc, char **argv)
@@ -191,17 +238,27 @@ int main(int argc, char **argv)
         return 1;
     }
     existing_raw = winshm_get_handle(&existing);
+#ifdef WINSHM_BENCH_BOOST
+    if (!boost_setup(NAME_A)) {
+        fprintf(stderr, "Boost setup failed\n");
+        return 1;
+    }
+#endif
     printf("Call overhead, ns per call: median (25th-75th percentile) of %d rounds of %d calls\n\n", rounds, calls);
-    printf("| %-34s | %-27s | %-27s | %-6s |\n", "operation", "winshm.h", "raw Win32", "ratio");
-    printf("|%s|%s|%s|%s|\n", "------------------------------------", "-----------------------------",
-           "-----------------------------", "--------");
-    compare("create+map+unmap+close", w_create_map_close, r_create_map_close, rounds, calls);
-    compare("open_only+close", w_open_close, r_open_close, rounds, calls);
-    compare("open_or_create (existing)+close", w_open_or_create, r_open_or_create, rounds, calls);
-    compare("open_only+close, raw learns size", w_open_close, r_open_query_close, rounds, calls);
-    compare("open_or_create, raw checks size", w_open_or_create, r_open_or_create_query, rounds, calls);
-    compare("size query (raw: NtQuerySection)", w_size, r_size, rounds, calls * 100);
-    compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, rounds, calls);
+    printf("| %-34s | %-26s | %-26s |%s %-6s |%s\n", "operation", "winshm.h", "raw Win32",
+           have_boost ? " Boost.Interprocess         |" : "", "/ raw", have_boost ? " / Boost |" : "");
+    printf("|------------------------------------|----------------------------|----------------------------|%s--------|%s\n",
+           have_boost ? "----------------------------|" : "", have_boost ? "---------|" : "");
+    compare("create+map+unmap+close", w_create_map_close, r_create_map_close, BOOST_OP(boost_create_map_close), rounds, calls);
+    compare("open_only+close", w_open_close, r_open_close, BOOST_OP(boost_open_close), rounds, calls);
+    compare("open_or_create (existing)+close", w_open_or_create, r_open_or_create, BOOST_OP(boost_open_or_create), rounds, calls);
+    compare("open_only+close, raw learns size", w_open_close, r_open_query_close, NULL, rounds, calls);
+    compare("open_or_create, raw checks size", w_open_or_create, r_open_or_create_query, NULL, rounds, calls);
+    compare("size query", w_size, r_size, BOOST_OP(boost_size), rounds, calls * 100);
+    compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, BOOST_OP(boost_map_unaligned), rounds, calls);
+#ifdef WINSHM_BENCH_BOOST
+    boost_teardown();
+#endif
     winshm_close(&existing);
     if (failures)
         fprintf(stderr, "%d calls failed\n", failures);

@@ -1,32 +1,47 @@
 #!/usr/bin/env bash
 # Compile time of one file that includes winshm.h, against one that includes
-# <windows.h>: the median of 15 alternating compiles each (-fsyntax-only, so
-# only the preprocessing and parsing that an include costs is measured).
+# <windows.h> and, given a Boost include folder, one that includes Boost's
+# windows_shared_memory.hpp and mapped_region.hpp (as C++). Median of 15
+# compiles each, alternating, with -fsyntax-only: only what an include costs.
+#
+#   bench/include_cost.sh [BOOST_INCLUDE_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cc=${CC:-x86_64-w64-mingw32-gcc}
+boost=${1:-}
+cc=x86_64-w64-mingw32-gcc
+cxx=x86_64-w64-mingw32-g++
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#include "winshm.h"\nint main(void) { return winshm_is_open(0); }\n' > "$tmp/winshm.c"
 printf '#include <windows.h>\nint main(void) { return GetLastError() != 0; }\n' > "$tmp/windows.c"
 printf 'int main(void) { return 0; }\n' > "$tmp/empty.c"
-time_one() { # file -> milliseconds
-  local start end
-  start=$(date +%s%N)
-  "$cc" -std=c99 -fsyntax-only -I"$root" "$1"
-  end=$(date +%s%N)
-  echo $(( (end - start) / 1000000 ))
+printf '#include <boost/interprocess/windows_shared_memory.hpp>\n#include <boost/interprocess/mapped_region.hpp>\nint main() { return 0; }\n' > "$tmp/boost.cpp"
+printf '#include "winshm.h"\nint main() { return winshm_is_open(0); }\n' > "$tmp/winshm_cpp.cpp"
+compile() {
+  case $1 in
+    *.cpp) "$cxx" -std=c++17 -fsyntax-only -I"$root" ${boost:+-isystem "$boost"} "$1" ;;
+    *)     "$cc" -std=c99 -fsyntax-only -I"$root" "$1" ;;
+  esac
 }
+time_one() { local start end; start=$(date +%s%N); compile "$1"; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
+files="empty winshm windows winshm_cpp"
+[ -n "$boost" ] && files="$files boost"
 declare -A samples
 for round in $(seq 15); do
-  for f in empty winshm windows; do samples[$f]+="$(time_one "$tmp/$f.c") "; done
+  for f in $files; do
+    src=$tmp/$f.c; [ -f "$src" ] || src=$tmp/$f.cpp
+    samples[$f]+="$(time_one "$src") "
+  done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-e=$(median "${samples[empty]}"); w=$(median "${samples[winshm]}"); s=$(median "${samples[windows]}")
-echo "Include cost ($cc -fsyntax-only, median of 15; an empty file takes $e ms):"
+e=$(median "${samples[empty]}")
+echo "Include cost, -fsyntax-only, median of 15 alternating compiles (an empty C file takes $e ms):"
 echo
-echo "| file includes | ms | ms above an empty file |"
-echo "|---|---|---|"
-echo "| winshm.h | $w | $((w - e)) |"
-echo "| <windows.h> | $s | $((s - e)) |"
-awk -v w="$w" -v s="$s" -v e="$e" 'BEGIN { printf "\nwinshm.h / <windows.h>: %.2f of the whole compile, %.3f of the include cost\n", w / s, (w - e) / (s - e) }'
+echo "| file includes | ms |"
+echo "|---|---|"
+echo "| winshm.h (C, gcc) | $(median "${samples[winshm]}") |"
+echo "| winshm.h (C++, g++) | $(median "${samples[winshm_cpp]}") |"
+echo "| <windows.h> (C, gcc) | $(median "${samples[windows]}") |"
+[ -n "$boost" ] && echo "| Boost windows_shared_memory.hpp + mapped_region.hpp (C++, g++) | $(median "${samples[boost]}") |"
+awk -v w="$(median "${samples[winshm]}")" -v s="$(median "${samples[windows]}")" \
+  'BEGIN { printf "\nwinshm.h takes %.3f of the time of <windows.h>.\n", w / s }'
