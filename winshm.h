@@ -25,6 +25,7 @@
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
  *   winshm_get_handle         O(1) queries: no system call, no allocation
  *   winshm_map / winshm_unmap views at any offset (alignment is done for you)
+ *   winshm_duplicate / winshm_adopt  share a section by handle, with reduced rights
  *   winshm_result_string      a short English text for each result code
  *
  * Configuration, define before including:
@@ -33,6 +34,8 @@
  *                  includes the header gets the definitions.
  *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
  *                  neither); default malloc and free.
+ *
+ * Versions: 0.1.0, the first release.
  *
  * Full manual: README.md. Licence: MIT, at the end of this file.
  */
@@ -584,24 +587,15 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
                                 (struct _SECURITY_ATTRIBUTES *)(void *)security, protection,
                                 (unsigned long)(size >> 32), (unsigned long)(size & 0xFFFFFFFFu), staged->name_w_);
     error = GetLastError();
-    if (!handle) {
+    if (!handle && open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
         /* Creating may be refused where opening is allowed (Global\ without
          * SeCreateGlobalPrivilege, or a DACL that denies full access). */
-        if (open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
-            error = winshm_impl_open(staged, mode, security ? security->inherit : 0);
-            if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
-                error = WINSHM_IMPL_ERROR_ACCESS_DENIED; /* nothing to open: report the refusal */
-            if (error)
-                return winshm_impl_fail_with(error, 1);
-            if (staged->size_ < size) {
-                CloseHandle(staged->handle_);
-                winshm_impl_free_name(staged);
-                return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-            }
-            *shm = *staged;
-            SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS);
-            return WINSHM_OK;
-        }
+        handle = OpenFileMappingW(winshm_impl_open_access(mode), security ? security->inherit : 0, staged->name_w_);
+        error = handle ? (unsigned long)WINSHM_IMPL_ERROR_ALREADY_EXISTS : GetLastError();
+        if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
+            error = WINSHM_IMPL_ERROR_ACCESS_DENIED; /* nothing to open: report the refusal */
+    }
+    if (!handle) {
         winshm_impl_free_name(staged);
         return winshm_impl_fail_with(error, by_name);
     }
