@@ -653,101 +653,68 @@ WINSHM_API winshm_result winshm_impl_check_size(uint64_t size)
     return WINSHM_OK;
 }
 
-/* The three constructors, once the name is staged. */
-WINSHM_API winshm_result winshm_impl_finish_create(winshm *shm, winshm *staged, unsigned long name_error,
-                                                   winshm_mode mode, uint64_t size, const winshm_permissions *perm,
-                                                   int open_existing, int *created)
-{
-    if (name_error)
-        return winshm_impl_fail_with(name_error, 1);
-    return winshm_impl_create(shm, staged, mode, size, perm, open_existing, created);
-}
+enum { WINSHM_IMPL_CREATE_ONLY, WINSHM_IMPL_OPEN_OR_CREATE, WINSHM_IMPL_OPEN_ONLY };
 
-WINSHM_API winshm_result winshm_impl_finish_open(winshm *shm, winshm *staged, unsigned long name_error, winshm_mode mode)
+/* The six constructors in one. The name comes as UTF-8 or as UTF-16 (the
+ * other pointer NULL), or not at all: an unnamed section, for create_only only. */
+WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, const wchar_t *utf16, int kind,
+                                               winshm_mode mode, uint64_t size, const winshm_permissions *perm,
+                                               int *created)
 {
-    unsigned long error = name_error ? name_error : winshm_impl_open(staged, mode, 0);
+    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    unsigned long error = 0;
+    winshm_result r = winshm_impl_check_target(shm, mode, created);
+    if (r != WINSHM_OK)
+        return r;
+    if (!utf8 && !utf16 && kind != WINSHM_IMPL_CREATE_ONLY)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (kind != WINSHM_IMPL_OPEN_ONLY && (r = winshm_impl_check_size(size)) != WINSHM_OK)
+        return r;
+    if (utf8)
+        error = winshm_impl_name_from_utf8(&staged, utf8);
+    else if (utf16)
+        error = winshm_impl_name_from_utf16(&staged, utf16);
+    if (!error && kind == WINSHM_IMPL_OPEN_ONLY)
+        error = winshm_impl_open(&staged, mode, 0);
     if (error)
         return winshm_impl_fail_with(error, 1);
-    *shm = *staged;
-    return WINSHM_OK;
+    if (kind == WINSHM_IMPL_OPEN_ONLY) {
+        *shm = staged;
+        return WINSHM_OK;
+    }
+    return winshm_impl_create(shm, &staged, mode, size, perm, kind == WINSHM_IMPL_OPEN_OR_CREATE, created);
 }
 
 /* ------------------------------------------------------------ public functions */
 
 WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r == WINSHM_OK)
-        r = winshm_impl_check_size(size);
-    if (r != WINSHM_OK)
-        return r;
-    return winshm_impl_finish_create(shm, &staged, name ? winshm_impl_name_from_utf8(&staged, name) : 0,
-                                     mode, size, perm, 0, NULL);
+    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, NULL);
 }
 
 WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r == WINSHM_OK)
-        r = winshm_impl_check_size(size);
-    if (r != WINSHM_OK)
-        return r;
-    return winshm_impl_finish_create(shm, &staged, name ? winshm_impl_name_from_utf16(&staged, name) : 0,
-                                     mode, size, perm, 0, NULL);
+    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, NULL);
 }
 
 WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, created);
-    if (r != WINSHM_OK)
-        return r;
-    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    r = winshm_impl_check_size(size);
-    if (r != WINSHM_OK)
-        return r;
-    return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf8(&staged, name),
-                                     mode, size, perm, 1, created);
+    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
 }
 
 WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, created);
-    if (r != WINSHM_OK)
-        return r;
-    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    r = winshm_impl_check_size(size);
-    if (r != WINSHM_OK)
-        return r;
-    return winshm_impl_finish_create(shm, &staged, winshm_impl_name_from_utf16(&staged, name),
-                                     mode, size, perm, 1, created);
+    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
 }
 
 WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r != WINSHM_OK)
-        return r;
-    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf8(&staged, name), mode);
+    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_OPEN_ONLY, mode, 0, NULL, NULL);
 }
 
 WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
-    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
-    if (r != WINSHM_OK)
-        return r;
-    if (!name) /* an early return, so that no compiler sees NULL reach the conversion */
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    return winshm_impl_finish_open(shm, &staged, winshm_impl_name_from_utf16(&staged, name), mode);
+    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_OPEN_ONLY, mode, 0, NULL, NULL);
 }
 
 WINSHM_API void winshm_close(winshm *shm)
