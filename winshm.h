@@ -641,6 +641,22 @@ WINSHM_API winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode
     return WINSHM_OK;
 }
 
+/* Checks that `shm` is open and can serve `mode` (a view, or a duplicate).
+ * A read-write grant needs a read-write winshm: checked here, not left to
+ * Windows, because Wine grants a read-write view of a read-only section. */
+WINSHM_API winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode mode)
+{
+    if (!shm)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (!shm->handle_)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
+    if (!winshm_impl_mode_is_valid(mode))
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (mode == WINSHM_READ_WRITE && shm->mode_ != WINSHM_READ_WRITE)
+        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    return WINSHM_OK;
+}
+
 WINSHM_API winshm_result winshm_impl_check_size(uint64_t size)
 {
     unsigned long page_size, granularity;
@@ -783,21 +799,16 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
     uint64_t remaining, aligned;
     size_t lead;
     void *base;
+    winshm_result r;
 
     if (!view)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     view->data = NULL;
     view->size = 0;
     view->base_ = NULL;
-    if (!shm)
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (!shm->handle_)
-        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
-    if (!winshm_impl_mode_is_valid(mode))
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    /* Checked here, not left to Windows: Wine would grant it. */
-    if (mode == WINSHM_READ_WRITE && shm->mode_ != WINSHM_READ_WRITE)
-        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    r = winshm_impl_check_grant(shm, mode);
+    if (r != WINSHM_OK)
+        return r;
     if (offset >= shm->size_)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     remaining = shm->size_ - offset;
@@ -843,17 +854,13 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
 {
     void *const current_process = (void *)(winshm_impl_int_ptr)-1; /* GetCurrentProcess() */
     void *duplicate = NULL;
+    winshm_result r;
     if (!out_handle)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     *out_handle = NULL;
-    if (!shm)
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (!shm->handle_)
-        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
-    if (!winshm_impl_mode_is_valid(mode))
-        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (mode == WINSHM_READ_WRITE && shm->mode_ != WINSHM_READ_WRITE)
-        return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+    r = winshm_impl_check_grant(shm, mode);
+    if (r != WINSHM_OK)
+        return r;
     if (!DuplicateHandle(current_process, shm->handle_, target_process ? target_process : current_process,
                          &duplicate, winshm_impl_open_access(mode), inheritable != 0, 0))
         return winshm_impl_fail_with(GetLastError(), 0);
