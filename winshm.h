@@ -433,13 +433,17 @@ WINSHM_API unsigned long winshm_impl_query_size(void *handle, uint64_t *size)
  * Returns a Win32 error, 0 on success. */
 WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *name)
 {
-    size_t bytes = strlen(name);
+    /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer name is too
+     * long whatever it says: stop counting there. */
+    const size_t max_bytes = (size_t)3 * WINSHM_IMPL_MAX_NAME_UNITS;
+    size_t bytes = 0;
     int units;
     unsigned char *block;
+    while (bytes <= max_bytes && name[bytes])
+        ++bytes;
     if (bytes == 0)
         return WINSHM_IMPL_ERROR_INVALID_NAME;
-    /* A UTF-16 unit takes at most 3 UTF-8 bytes: this many bytes is too long. */
-    if (bytes > (size_t)3 * WINSHM_IMPL_MAX_NAME_UNITS)
+    if (bytes > max_bytes)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
     units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, (int)bytes, NULL, 0);
     if (units <= 0)
