@@ -312,11 +312,11 @@ typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long statu
 
 /* The one place where Windows errors become results. `by_name` says whether
  * the call named an object: only then does ERROR_INVALID_HANDLE mean that the
- * name belongs to an object of another type. */
+ * name belongs to an object of another type. It is called for failures only,
+ * so even an error of 0 (a call that failed without saying why) is WINSHM_ERROR_OS. */
 WINSHM_API winshm_result winshm_impl_result_from_error(unsigned long error, int by_name)
 {
     switch (error) {
-    case 0: return WINSHM_OK;
     case WINSHM_IMPL_ERROR_ALREADY_EXISTS: return WINSHM_ERROR_ALREADY_EXISTS;
     case WINSHM_IMPL_ERROR_FILE_NOT_FOUND: return WINSHM_ERROR_NOT_FOUND;
     case WINSHM_IMPL_ERROR_PATH_NOT_FOUND:

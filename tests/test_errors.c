@@ -65,6 +65,7 @@ Test(error_mapping, follows_the_contract)
         {ERROR_INVALID_PARAMETER, 0, WINSHM_ERROR_INVALID_ARGUMENT},
         {ERROR_GEN_FAILURE, 1, WINSHM_ERROR_OS},
         {ERROR_SHARING_VIOLATION, 0, WINSHM_ERROR_OS},
+        {ERROR_SUCCESS, 1, WINSHM_ERROR_OS}, /* a failure that gave no reason is still a failure */
     };
     size_t i;
     for (i = 0; i < sizeof table / sizeof table[0]; ++i)
