@@ -47,20 +47,32 @@ Test(duplicate, a_read_only_duplicate_can_never_write)
     error = GetLastError();
     cr_assert_not(ok);
     cr_assert_eq(error, ERROR_ACCESS_DENIED);
-    /* The owner's implicit WRITE_DAC would let it rewrite the DACL and then
-     * duplicate with write access; the OWNER RIGHTS entry takes it away.
-     * Wine does not know the OWNER RIGHTS SID and grants WRITE_DAC to the
-     * owner regardless, so this one part is checked on Windows only. */
-    if (!running_on_wine()) {
-        ok = DuplicateHandle(current_process(), handle, current_process(), &escalated, WRITE_DAC, FALSE, 0);
-        error = GetLastError();
-        cr_assert_not(ok, "WRITE_DAC was granted");
-        cr_assert_eq(error, ERROR_ACCESS_DENIED);
-    }
     assert_result(winshm_duplicate(&adopted, NULL, WINSHM_READ_WRITE, 0, &again), WINSHM_ERROR_ACCESS_DENIED,
                   ERROR_ACCESS_DENIED);
     cr_assert_null(again);
     winshm_close(&adopted);
+    winshm_close(&shm);
+}
+
+/* The owner's implicit WRITE_DAC would let it rewrite the DACL and then
+ * duplicate with write access; winshm's OWNER RIGHTS entry takes it away.
+ * Skipped on Wine only: Wine does not know the OWNER RIGHTS SID and grants
+ * the owner WRITE_DAC whatever the DACL says. */
+Test(duplicate, the_owner_cannot_take_write_dac_to_rewrite_the_dacl)
+{
+    winshm shm = {0};
+    void *handle = NULL, *escalated = NULL;
+    DWORD error;
+    BOOL ok;
+    if (running_on_wine())
+        cr_skip_test("Wine ignores the OWNER RIGHTS SID (S-1-3-4); this runs on Windows");
+    make_unnamed(&shm, "guarded");
+    cr_assert_eq(winshm_duplicate(&shm, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_OK);
+    ok = DuplicateHandle(current_process(), handle, current_process(), &escalated, WRITE_DAC, FALSE, 0);
+    error = GetLastError();
+    cr_assert_not(ok, "WRITE_DAC was granted");
+    cr_assert_eq(error, ERROR_ACCESS_DENIED);
+    CloseHandle(handle);
     winshm_close(&shm);
 }
 
