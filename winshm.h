@@ -70,6 +70,18 @@
 #  define WINSHM_FREE(pointer) free(pointer)
 #endif
 
+/* Casts and the null pointer, spelt so that C++ builds with -Wold-style-cast
+ * and -Wzero-as-null-pointer-constant stay quiet too. */
+#ifdef __cplusplus
+#  define WINSHM_IMPL_CAST(type, value) static_cast<type>(value)
+#  define WINSHM_IMPL_PUN(type, value) reinterpret_cast<type>(value)
+#  define WINSHM_IMPL_NULL nullptr
+#else
+#  define WINSHM_IMPL_CAST(type, value) ((type)(value))
+#  define WINSHM_IMPL_PUN(type, value) ((type)(value))
+#  define WINSHM_IMPL_NULL NULL
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -171,6 +183,16 @@ typedef long long winshm_impl_int_ptr;
 typedef unsigned long winshm_impl_ulong_ptr;
 typedef int winshm_impl_int_ptr;
 #endif
+/* The SDK's own names follow (HINSTANCE__, _SECURITY_ATTRIBUTES, _SYSTEM_INFO),
+ * so that the prototypes match <windows.h>: they are reserved identifiers,
+ * on purpose. */
+#if defined(__clang__) && defined(__has_warning)
+#  if __has_warning("-Wreserved-identifier")
+#    pragma clang diagnostic push
+#    pragma clang diagnostic ignored "-Wreserved-identifier"
+#    define WINSHM_IMPL_RESERVED_PUSHED
+#  endif
+#endif
 #if defined(STRICT) || !defined(NO_STRICT)
 struct HINSTANCE__; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the SDK's HMODULE */
 typedef struct HINSTANCE__ *winshm_impl_hmodule;
@@ -178,9 +200,13 @@ typedef struct HINSTANCE__ *winshm_impl_hmodule;
 typedef void *winshm_impl_hmodule;
 #endif
 typedef winshm_impl_int_ptr (__stdcall *winshm_impl_farproc)(void);
-/* The SDK's own struct tags, so that the prototypes match <windows.h>. */
+typedef void (*winshm_impl_any_fn)(void);
 struct _SECURITY_ATTRIBUTES; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 struct _SYSTEM_INFO;         /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#ifdef WINSHM_IMPL_RESERVED_PUSHED
+#  pragma clang diagnostic pop
+#  undef WINSHM_IMPL_RESERVED_PUSHED
+#endif
 
 __declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SECURITY_ATTRIBUTES *lpFileMappingAttributes, unsigned long flProtect, unsigned long dwMaximumSizeHigh, unsigned long dwMaximumSizeLow, const wchar_t *lpName);
 __declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
@@ -367,7 +393,7 @@ WINSHM_API void winshm_impl_memory_geometry(unsigned long *page_size, unsigned l
     if (page == 0 || grain == 0) {
         winshm_impl_system_info info;
         memset(&info, 0, sizeof info);
-        GetSystemInfo((struct _SYSTEM_INFO *)(void *)&info);
+        GetSystemInfo(WINSHM_IMPL_PUN(struct _SYSTEM_INFO *, &info));
         cached_page_size = page = info.page_size;
         cached_granularity = grain = info.allocation_granularity;
     }
@@ -397,13 +423,14 @@ WINSHM_API unsigned long winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
         winshm_impl_hmodule module = GetModuleHandleW(L"ntdll.dll");
         if (!module)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
-        /* Through void (*)(void): these casts between function types are deliberate. */
+        /* Through void (*)(void), which every compiler takes as "any function":
+         * these casts between function types are deliberate. */
         cached_query_section = ntdll->query_section =
-            (winshm_impl_nt_query_section_fn)(void (*)(void))GetProcAddress(module, "NtQuerySection");
+            WINSHM_IMPL_PUN(winshm_impl_nt_query_section_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtQuerySection")));
         cached_query_object = ntdll->query_object =
-            (winshm_impl_nt_query_object_fn)(void (*)(void))GetProcAddress(module, "NtQueryObject");
+            WINSHM_IMPL_PUN(winshm_impl_nt_query_object_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtQueryObject")));
         cached_status_to_error = ntdll->status_to_error =
-            (winshm_impl_rtl_status_to_error_fn)(void (*)(void))GetProcAddress(module, "RtlNtStatusToDosError");
+            WINSHM_IMPL_PUN(winshm_impl_rtl_status_to_error_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "RtlNtStatusToDosError")));
         if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
     }
@@ -425,7 +452,7 @@ WINSHM_API unsigned long winshm_impl_query_size(void *handle, uint64_t *size)
     status = ntdll.query_section(handle, 0 /* SectionBasicInformation */, &info, sizeof info, &returned);
     if (status < 0)
         return ntdll.status_to_error(status);
-    *size = (uint64_t)info.maximum_size;
+    *size = WINSHM_IMPL_CAST(uint64_t, info.maximum_size);
     return 0;
 }
 
@@ -435,27 +462,27 @@ WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *nam
 {
     /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer name is too
      * long whatever it says: stop counting there. */
-    const size_t max_bytes = (size_t)3 * WINSHM_IMPL_MAX_NAME_UNITS;
+    const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
     size_t bytes = 0;
     int units;
-    unsigned char *block;
+    void *block;
     while (bytes <= max_bytes && name[bytes])
         ++bytes;
     if (bytes == 0)
         return WINSHM_IMPL_ERROR_INVALID_NAME;
     if (bytes > max_bytes)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
-    units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, (int)bytes, NULL, 0);
+    units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, bytes), WINSHM_IMPL_NULL, 0);
     if (units <= 0)
         return GetLastError();
     if (units > WINSHM_IMPL_MAX_NAME_UNITS)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
-    block = (unsigned char *)WINSHM_MALLOC(((size_t)units + 1) * sizeof(wchar_t) + bytes + 1);
+    block = WINSHM_MALLOC((WINSHM_IMPL_CAST(size_t, units) + 1) * sizeof(wchar_t) + bytes + 1);
     if (!block)
         return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
-    shm->name_w_ = (wchar_t *)(void *)block;
-    shm->name_ = (char *)(block + ((size_t)units + 1) * sizeof(wchar_t));
-    MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, name, (int)bytes, shm->name_w_, units);
+    shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
+    shm->name_ = WINSHM_IMPL_PUN(char *, shm->name_w_ + units + 1);
+    MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, bytes), shm->name_w_, units);
     shm->name_w_[units] = 0;
     memcpy(shm->name_, name, bytes + 1);
     return 0;
@@ -466,23 +493,25 @@ WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t 
 {
     size_t units = 0;
     int bytes;
-    unsigned char *block;
+    void *block;
     while (units <= WINSHM_IMPL_MAX_NAME_UNITS && name[units])
         ++units;
     if (units == 0)
         return WINSHM_IMPL_ERROR_INVALID_NAME;
     if (units > WINSHM_IMPL_MAX_NAME_UNITS)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
-    bytes = WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, name, (int)units, NULL, 0, NULL, NULL);
+    bytes = WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, units),
+                                WINSHM_IMPL_NULL, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
     if (bytes <= 0)
         return GetLastError();
-    block = (unsigned char *)WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + (size_t)bytes + 1);
+    block = WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + WINSHM_IMPL_CAST(size_t, bytes) + 1);
     if (!block)
         return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
-    shm->name_w_ = (wchar_t *)(void *)block;
-    shm->name_ = (char *)(block + (units + 1) * sizeof(wchar_t));
+    shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
+    shm->name_ = WINSHM_IMPL_PUN(char *, shm->name_w_ + units + 1);
     memcpy(shm->name_w_, name, (units + 1) * sizeof(wchar_t));
-    WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, name, (int)units, shm->name_, bytes, NULL, NULL);
+    WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, units), shm->name_, bytes, WINSHM_IMPL_NULL,
+                        WINSHM_IMPL_NULL);
     shm->name_[bytes] = 0;
     return 0;
 }
@@ -490,8 +519,8 @@ WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t 
 WINSHM_API void winshm_impl_free_name(winshm *shm)
 {
     WINSHM_FREE(shm->name_w_);
-    shm->name_w_ = NULL;
-    shm->name_ = NULL;
+    shm->name_w_ = WINSHM_IMPL_NULL;
+    shm->name_ = WINSHM_IMPL_NULL;
 }
 
 /* The rights OpenFileMappingW asks for: what `mode` maps, plus SECTION_QUERY
@@ -545,11 +574,11 @@ WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl
     int unrestricted = perm && perm->unrestricted;
     int inheritable = perm && perm->inheritable;
     if (perm && perm->security_attributes)
-        return (winshm_impl_security_attributes *)perm->security_attributes;
+        return WINSHM_IMPL_CAST(winshm_impl_security_attributes *, perm->security_attributes);
     if (named && !unrestricted && !inheritable)
-        return NULL;
+        return WINSHM_IMPL_NULL;
     memset(security, 0, sizeof *security);
-    security->attributes.length = (unsigned long)sizeof security->attributes;
+    security->attributes.length = WINSHM_IMPL_CAST(unsigned long, sizeof security->attributes);
     security->attributes.inherit = inheritable;
     if (named && !unrestricted)
         return &security->attributes; /* only inheritable: the default descriptor */
@@ -560,10 +589,10 @@ WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl
         return &security->attributes; /* a NULL DACL: everyone */
     security->descriptor.dacl = &security->dacl;
     security->dacl.acl_revision = 2; /* ACL_REVISION */
-    security->dacl.acl_size = (unsigned short)sizeof security->dacl;
+    security->dacl.acl_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->dacl);
     security->dacl.ace_count = 1;
     security->dacl.ace_type = 0; /* ACCESS_ALLOWED_ACE_TYPE */
-    security->dacl.ace_size = (unsigned short)(sizeof security->dacl - 8);
+    security->dacl.ace_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->dacl - 8);
     security->dacl.mask = WINSHM_IMPL_READ_CONTROL;
     security->dacl.sid_revision = 1;
     security->dacl.sid_sub_authority_count = 1;
@@ -581,21 +610,22 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
     winshm_impl_security_attributes *security;
     unsigned long protection, error, page_size, granularity;
     void *handle;
-    int by_name = staged->name_w_ != NULL;
+    int by_name = staged->name_w_ != WINSHM_IMPL_NULL;
 
     security = winshm_impl_security_for(&security_storage, perm, by_name);
     protection = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_PAGE_READONLY
                : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_PAGE_READWRITE
                : WINSHM_IMPL_PAGE_WRITECOPY;
-    handle = CreateFileMappingW((void *)(winshm_impl_int_ptr)-1 /* INVALID_HANDLE_VALUE: the pagefile */,
-                                (struct _SECURITY_ATTRIBUTES *)(void *)security, protection,
-                                (unsigned long)(size >> 32), (unsigned long)(size & 0xFFFFFFFFu), staged->name_w_);
+    handle = CreateFileMappingW(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* INVALID_HANDLE_VALUE: the pagefile */,
+                                WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), protection,
+                                WINSHM_IMPL_CAST(unsigned long, size >> 32), WINSHM_IMPL_CAST(unsigned long, size & 0xFFFFFFFFu),
+                                staged->name_w_);
     error = GetLastError();
     if (!handle && open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
         /* Creating may be refused where opening is allowed (Global\ without
          * SeCreateGlobalPrivilege, or a DACL that denies full access). */
         handle = OpenFileMappingW(winshm_impl_open_access(mode), security ? security->inherit : 0, staged->name_w_);
-        error = handle ? (unsigned long)WINSHM_IMPL_ERROR_ALREADY_EXISTS : GetLastError();
+        error = handle ? WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_ERROR_ALREADY_EXISTS) : GetLastError();
         if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
             error = WINSHM_IMPL_ERROR_ACCESS_DENIED; /* nothing to open: report the refusal */
     }
@@ -624,7 +654,7 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
         /* A new pagefile-backed section is exactly `size` rounded up to whole
          * pages: what NtQuerySection reports to every opener. */
         winshm_impl_memory_geometry(&page_size, &granularity);
-        staged->size_ = (size + page_size - 1) & ~(uint64_t)(page_size - 1);
+        staged->size_ = (size + page_size - 1) & ~WINSHM_IMPL_CAST(uint64_t, page_size - 1);
         if (created)
             *created = 1;
     }
@@ -668,7 +698,7 @@ WINSHM_API winshm_result winshm_impl_check_size(uint64_t size)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     /* Near 2^64 the page rounding wraps, and Wine creates a 0-byte section. */
     winshm_impl_memory_geometry(&page_size, &granularity);
-    if (size > ((uint64_t)1 << 63) - page_size)
+    if (size > (WINSHM_IMPL_CAST(uint64_t, 1) << 63) - page_size)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     return WINSHM_OK;
 }
@@ -681,11 +711,12 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
                                                winshm_mode mode, uint64_t size, const winshm_permissions *perm,
                                                int *created)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm staged;
     unsigned long error = 0;
     winshm_result r = winshm_impl_check_target(shm, mode, created);
     if (r != WINSHM_OK)
         return r;
+    memset(&staged, 0, sizeof staged);
     if (!utf8 && !utf16 && kind != WINSHM_IMPL_CREATE_ONLY)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     if (kind != WINSHM_IMPL_OPEN_ONLY && (r = winshm_impl_check_size(size)) != WINSHM_OK)
@@ -709,32 +740,32 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
 
 WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, NULL);
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, WINSHM_IMPL_NULL);
 }
 
 WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, NULL);
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, WINSHM_IMPL_NULL);
 }
 
 WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
 }
 
 WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
 }
 
 WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
 {
-    return winshm_impl_construct(shm, name, NULL, WINSHM_IMPL_OPEN_ONLY, mode, 0, NULL, NULL);
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_OPEN_ONLY, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
 }
 
 WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
 {
-    return winshm_impl_construct(shm, NULL, name, WINSHM_IMPL_OPEN_ONLY, mode, 0, NULL, NULL);
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_OPEN_ONLY, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
 }
 
 WINSHM_API void winshm_close(winshm *shm)
@@ -743,9 +774,9 @@ WINSHM_API void winshm_close(winshm *shm)
         return;
     CloseHandle(shm->handle_);
     winshm_impl_free_name(shm);
-    shm->handle_ = NULL;
+    shm->handle_ = WINSHM_IMPL_NULL;
     shm->size_ = 0;
-    shm->mode_ = (winshm_mode)0;
+    shm->mode_ = WINSHM_IMPL_CAST(winshm_mode, 0);
 }
 
 WINSHM_API void winshm_move(winshm *dst, winshm *src)
@@ -784,7 +815,7 @@ WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm)
 
 WINSHM_API winshm_mode winshm_get_mode(const winshm *shm)
 {
-    return shm ? shm->mode_ : (winshm_mode)0;
+    return shm ? shm->mode_ : WINSHM_IMPL_CAST(winshm_mode, 0);
 }
 
 WINSHM_API uint64_t winshm_get_size(const winshm *shm)
@@ -794,7 +825,7 @@ WINSHM_API uint64_t winshm_get_size(const winshm *shm)
 
 WINSHM_API void *winshm_get_handle(const winshm *shm)
 {
-    return shm ? shm->handle_ : NULL;
+    return shm ? shm->handle_ : WINSHM_IMPL_NULL;
 }
 
 WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
@@ -807,9 +838,9 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
 
     if (!view)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    view->data = NULL;
+    view->data = WINSHM_IMPL_NULL;
     view->size = 0;
-    view->base_ = NULL;
+    view->base_ = WINSHM_IMPL_NULL;
     r = winshm_impl_check_grant(shm, mode);
     if (r != WINSHM_OK)
         return r;
@@ -817,28 +848,30 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     remaining = shm->size_ - offset;
     if (size == 0) {
-        if (remaining > (uint64_t)SIZE_MAX)
+#if SIZE_MAX < UINT64_MAX
+        if (remaining > WINSHM_IMPL_CAST(uint64_t, SIZE_MAX)) /* 32-bit: more than the address space holds */
             return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-        size = (size_t)remaining;
-    } else if ((uint64_t)size > remaining) {
+#endif
+        size = WINSHM_IMPL_CAST(size_t, remaining);
+    } else if (size > remaining) {
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     }
     /* Views must start on the allocation granularity: map from the boundary
      * below `offset` and hand out the byte at `offset`. */
     winshm_impl_memory_geometry(&page_size, &granularity);
-    lead = (size_t)(offset % granularity);
+    lead = WINSHM_IMPL_CAST(size_t, offset % granularity);
     aligned = offset - lead;
     if (size > SIZE_MAX - lead)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     access = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_FILE_MAP_READ
            : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_FILE_MAP_WRITE
            : WINSHM_IMPL_FILE_MAP_COPY;
-    base = MapViewOfFile(shm->handle_, access, (unsigned long)(aligned >> 32), (unsigned long)(aligned & 0xFFFFFFFFu),
-                         lead + size);
+    base = MapViewOfFile(shm->handle_, access, WINSHM_IMPL_CAST(unsigned long, aligned >> 32),
+                         WINSHM_IMPL_CAST(unsigned long, aligned & 0xFFFFFFFFu), lead + size);
     if (!base)
         return winshm_impl_fail_with(GetLastError(), 0);
     view->base_ = base;
-    view->data = (unsigned char *)base + lead;
+    view->data = WINSHM_IMPL_CAST(unsigned char *, base) + lead;
     view->size = size;
     return WINSHM_OK;
 }
@@ -848,20 +881,20 @@ WINSHM_API void winshm_unmap(winshm_view *view)
     if (!view || !view->base_)
         return;
     UnmapViewOfFile(view->base_);
-    view->data = NULL;
+    view->data = WINSHM_IMPL_NULL;
     view->size = 0;
-    view->base_ = NULL;
+    view->base_ = WINSHM_IMPL_NULL;
 }
 
 WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle)
 {
-    void *const current_process = (void *)(winshm_impl_int_ptr)-1; /* GetCurrentProcess() */
-    void *duplicate = NULL;
+    void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)); /* GetCurrentProcess() */
+    void *duplicate = WINSHM_IMPL_NULL;
     winshm_result r;
     if (!out_handle)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    *out_handle = NULL;
+    *out_handle = WINSHM_IMPL_NULL;
     r = winshm_impl_check_grant(shm, mode);
     if (r != WINSHM_OK)
         return r;
@@ -884,13 +917,13 @@ WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units
     const size_t objects_units = sizeof objects / sizeof objects[0] - 1;
     wchar_t prefix[40];
     size_t prefix_units, rest;
-    *out = NULL;
+    *out = WINSHM_IMPL_NULL;
     if (units > sessions_units && memcmp(path, sessions, sessions_units * sizeof(wchar_t)) == 0) {
         size_t digits = 0;
         unsigned long session = 0, own_session = 0;
         while (sessions_units + digits < units && digits < 9 &&
                path[sessions_units + digits] >= L'0' && path[sessions_units + digits] <= L'9')
-            session = session * 10 + (unsigned long)(path[sessions_units + digits++] - L'0');
+            session = session * 10 + WINSHM_IMPL_CAST(unsigned long, path[sessions_units + digits++] - L'0');
         rest = sessions_units + digits;
         if (digits == 0 || units <= rest + objects_units ||
             memcmp(path + rest, objects, objects_units * sizeof(wchar_t)) != 0)
@@ -912,7 +945,7 @@ WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units
     } else {
         return 0;
     }
-    *out = (wchar_t *)WINSHM_MALLOC((prefix_units + units - rest + 1) * sizeof(wchar_t));
+    *out = WINSHM_IMPL_CAST(wchar_t *, WINSHM_MALLOC((prefix_units + units - rest + 1) * sizeof(wchar_t)));
     if (!*out)
         return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
     memcpy(*out, prefix, prefix_units * sizeof(wchar_t));
@@ -928,10 +961,10 @@ WINSHM_API unsigned long winshm_impl_name_from_handle(winshm *staged, void *hand
     union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
     winshm_impl_unicode_string *info = &small.name;
     unsigned long needed = 0, error = 0;
-    wchar_t *user_name = NULL;
+    wchar_t *user_name = WINSHM_IMPL_NULL;
     long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &small, sizeof small, &needed);
     if (status < 0 && needed > sizeof small) {
-        info = (winshm_impl_unicode_string *)WINSHM_MALLOC(needed);
+        info = WINSHM_IMPL_CAST(winshm_impl_unicode_string *, WINSHM_MALLOC(needed));
         if (!info)
             return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
         status = ntdll->query_object(handle, 1, info, needed, &needed);
@@ -951,15 +984,16 @@ WINSHM_API unsigned long winshm_impl_name_from_handle(winshm *staged, void *hand
 
 WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
 {
-    winshm staged = {0, 0, 0, 0, (winshm_mode)0};
+    winshm staged;
     winshm_impl_ntdll ntdll;
     winshm_impl_object_basic_information basic;
     unsigned long error, needed = 0, required;
     long status;
-    winshm_result r = winshm_impl_check_target(shm, mode, NULL);
+    winshm_result r = winshm_impl_check_target(shm, mode, WINSHM_IMPL_NULL);
     if (r != WINSHM_OK)
         return r;
-    if (!handle || handle == (void *)(winshm_impl_int_ptr)-1)
+    memset(&staged, 0, sizeof staged);
+    if (!handle || handle == WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)))
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_HANDLE);
     /* Proves that it is a section we may query, and learns its size. */
     error = winshm_impl_query_size(handle, &staged.size_);
@@ -973,8 +1007,8 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     status = ntdll.query_object(handle, 0 /* ObjectBasicInformation */, &basic, sizeof basic, &needed);
     if (status < 0)
         return winshm_impl_fail_with(ntdll.status_to_error(status), 0);
-    required = (unsigned long)WINSHM_IMPL_SECTION_MAP_READ |
-               (mode == WINSHM_READ_WRITE ? (unsigned long)WINSHM_IMPL_SECTION_MAP_WRITE : 0u);
+    required = WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_SECTION_MAP_READ) |
+               (mode == WINSHM_READ_WRITE ? WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_SECTION_MAP_WRITE) : 0u);
     if ((basic.granted_access & required) != required)
         return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
     error = winshm_impl_name_from_handle(&staged, handle, &ntdll);
@@ -989,20 +1023,25 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
 
 WINSHM_API const char *winshm_result_string(winshm_result result)
 {
-    switch (result) {
-    case WINSHM_OK: return "success";
-    case WINSHM_ERROR_INVALID_ARGUMENT: return "invalid argument";
-    case WINSHM_ERROR_INVALID_NAME: return "invalid name";
-    case WINSHM_ERROR_ALREADY_EXISTS: return "shared memory of that name already exists";
-    case WINSHM_ERROR_NOT_FOUND: return "no shared memory of that name";
-    case WINSHM_ERROR_ACCESS_DENIED: return "access denied";
-    case WINSHM_ERROR_OUT_OF_RANGE: return "size or range out of bounds";
-    case WINSHM_ERROR_OUT_OF_MEMORY: return "out of memory";
-    case WINSHM_ERROR_NAME_IN_USE: return "name belongs to another kind of object";
-    case WINSHM_ERROR_NOT_OPEN: return "shared memory is not open";
-    case WINSHM_ERROR_OS: return "operating system error";
-    }
-    return "unknown winshm result";
+    /* Indexed by -result: a table, so that no switch warning set (default
+     * missing, or default with every case covered) can fire. */
+    static const char *const texts[] = {
+        "success",
+        "invalid argument",
+        "invalid name",
+        "shared memory of that name already exists",
+        "no shared memory of that name",
+        "access denied",
+        "size or range out of bounds",
+        "out of memory",
+        "name belongs to another kind of object",
+        "shared memory is not open",
+        "operating system error",
+    };
+    int index = -WINSHM_IMPL_CAST(int, result);
+    if (index < 0 || index >= WINSHM_IMPL_CAST(int, sizeof texts / sizeof texts[0]))
+        return "unknown winshm result";
+    return texts[index];
 }
 
 #ifdef __cplusplus

@@ -48,6 +48,23 @@ for tc in "${!toolchains[@]}"; do
     done
   done
 done
+# The strictest warning sets users turn on, on the header alone, 64- and 32-bit.
+strict_c="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual -Wstrict-prototypes \
+  -Wmissing-prototypes -Wundef -Wdouble-promotion -Wcast-align -Wold-style-definition -Wredundant-decls \
+  -Wnested-externs -Wwrite-strings -Wformat=2 -Wnull-dereference -Wduplicated-cond -Wlogical-op \
+  -Wjump-misses-init -Wbad-function-cast -Wswitch-enum -Wswitch-default"
+strict_cxx="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual -Wcast-align \
+  -Wold-style-cast -Wzero-as-null-pointer-constant -Wredundant-decls -Wundef -Wswitch-enum -Wswitch-default"
+for triple in x86_64-w64-mingw32 i686-w64-mingw32; do
+  lib=$(gcc_lib $triple)
+  cxx_includes="-isystem $lib/include/c++ -isystem $lib/include/c++/$triple"
+  d=$work/strictest.$triple
+  echo "strictest.gcc-$triple.c99|mkdir -p $d && $triple-gcc -std=c99 -O2 $strict_c -Werror -I$root -c $root/tests/compile/strictest.c -o $d/gcc-c.o" >> "$jobs"
+  echo "strictest.g++-$triple.c++11|mkdir -p $d && $triple-g++ -std=c++11 -O2 $strict_cxx -Werror -I$root -c $root/tests/compile/strictest.cpp -o $d/gcc-cpp.o" >> "$jobs"
+  echo "strictest.clang-$triple.c11-Weverything|mkdir -p $d && clang --target=$triple -std=c11 -O2 -Weverything -Wno-padded -Werror -I$root -c $root/tests/compile/strictest.c -o $d/clang-c.o" >> "$jobs"
+  echo "strictest.clang++-$triple.c++17-Weverything|mkdir -p $d && clang++ --target=$triple -std=c++17 -O2 -Weverything -Wno-padded -Wno-c++98-compat -Wno-c++98-compat-pedantic -Werror $cxx_includes -I$root -c $root/tests/compile/strictest.cpp -o $d/clang-cpp.o" >> "$jobs"
+done
+
 # clang-cl (MSVC mode, /W4 /WX), syntax only, over mingw-w64's headers. Those
 # headers' stdlib.h does not parse in MSVC mode, so the cells define the
 # allocator macros (and so do not include it); <windows.h> does not parse

@@ -1,0 +1,2 @@
+// The C++ build of strictest.c.
+#include "strictest.c"
