@@ -33,7 +33,8 @@
  *                  internal linkage (static) or C++ `inline`: every file that
  *                  includes the header gets the definitions.
  *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
- *                  neither); default malloc and free.
+ *                  neither; like malloc and free: void *, NULL on failure);
+ *                  default malloc and free.
  *
  * Versions: 0.1.0, the first release.
  *
