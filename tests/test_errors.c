@@ -120,3 +120,34 @@ Test(leaks, failing_calls_leave_nothing_behind, .timeout = 120)
     cr_assert_eq(winshm_test_live_blocks, 0);
     CloseHandle(mutex);
 }
+
+/* A failed allocation of the name copies is OUT_OF_MEMORY with
+ * ERROR_NOT_ENOUGH_MEMORY, and leaves nothing behind: no handle, no section. */
+Test(errors, a_failed_allocation_is_out_of_memory)
+{
+    const char *name = unique_name("no_heap");
+    winshm shm = {0}, existing = {0};
+    void *handle = NULL;
+    uintptr_t before;
+    winshm_result r;
+    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_duplicate(&existing, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_OK);
+    hold_current_heap_blocks();
+    before = next_handle_value();
+    winshm_test_refuse_allocations = 1;
+    r = winshm_create_only(&shm, unique_name("no_heap_new"), WINSHM_READ_WRITE, 4096, NULL);
+    assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
+    r = winshm_open_or_create_w(&shm, widen(name), WINSHM_READ_WRITE, 4096, NULL, NULL);
+    assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
+    r = winshm_open_only(&shm, name, WINSHM_READ_ONLY);
+    assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
+    r = winshm_adopt(&shm, handle, WINSHM_READ_ONLY); /* the adopted name needs the heap */
+    assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
+    /* Unnamed sections need no heap at all. */
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    winshm_close(&shm);
+    winshm_test_refuse_allocations = 0;
+    cr_assert_eq(next_handle_value(), before, "a failed allocation leaked a handle");
+    cr_assert(CloseHandle(handle), "the handle given to a failed adopt is still the caller's");
+    winshm_close(&existing);
+}

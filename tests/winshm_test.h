@@ -13,9 +13,10 @@
 /* Count the library's heap blocks, so that every test can assert that a
  * failing call left none behind. */
 static long winshm_test_live_blocks;
+static int winshm_test_refuse_allocations; /* non-zero: the allocator fails, as when memory is out */
 static inline void *winshm_test_malloc(size_t bytes)
 {
-    void *p = malloc(bytes);
+    void *p = winshm_test_refuse_allocations ? NULL : malloc(bytes);
     if (p)
         InterlockedIncrement(&winshm_test_live_blocks);
     return p;
