@@ -536,10 +536,10 @@ WINSHM_API unsigned long winshm_impl_open_access(winshm_mode mode)
 
 /* Opens by name into `shm`, whose name is already set. On failure the name
  * is freed, nothing is open, and the Win32 error is returned. */
-WINSHM_API unsigned long winshm_impl_open(winshm *shm, winshm_mode mode, int inheritable)
+WINSHM_API unsigned long winshm_impl_open(winshm *shm, winshm_mode mode)
 {
     unsigned long error;
-    void *handle = OpenFileMappingW(winshm_impl_open_access(mode), inheritable, shm->name_w_);
+    void *handle = OpenFileMappingW(winshm_impl_open_access(mode), 0, shm->name_w_);
     if (!handle) {
         error = GetLastError();
         winshm_impl_free_name(shm);
@@ -727,7 +727,7 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
     else if (utf16)
         error = winshm_impl_name_from_utf16(&staged, utf16);
     if (!error && kind == WINSHM_IMPL_OPEN_ONLY)
-        error = winshm_impl_open(&staged, mode, 0);
+        error = winshm_impl_open(&staged, mode);
     if (error)
         return winshm_impl_fail_with(error, 1);
     if (kind == WINSHM_IMPL_OPEN_ONLY) {
