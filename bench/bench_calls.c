@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "winshm.h"
+#include "bench_util.h"
 
 #define NAME_A "Local\\winshm_bench_existing"
 #define NAME_W L"Local\\winshm_bench_existing"
@@ -141,22 +142,6 @@ static const int have_boost = 1;
 #define BOOST_OP(op) NULL
 static const int have_boost = 0;
 #endif
-
-static double now_seconds(void)
-{
-    static LARGE_INTEGER frequency;
-    LARGE_INTEGER count;
-    if (!frequency.QuadPart)
-        QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&count);
-    return (double)count.QuadPart / (double)frequency.QuadPart;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double percentile(double *sorted, int n, double p)
 {

@@ -12,16 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../examples/ring_buffer.h"
-
-static double now_seconds(void)
-{
-    static LARGE_INTEGER frequency;
-    LARGE_INTEGER count;
-    if (!frequency.QuadPart)
-        QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&count);
-    return (double)count.QuadPart / (double)frequency.QuadPart;
-}
+#include "bench_util.h"
 
 static HANDLE start_self(const char *args)
 {
@@ -132,12 +123,6 @@ static double memcpy_seconds(uint32_t size, long long count)
     free(slots);
     free(record);
     return start;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static double median_of(double *values, int n)

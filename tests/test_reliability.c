@@ -24,15 +24,6 @@ static memory_use measure_memory(void)
     return use;
 }
 
-/* Criterion reports every assertion to its runner, which is slow in tight
- * loops: loops count mismatches, and assert once afterwards. */
-#define EXPECT(call, expected)                                             \
-    do {                                                                   \
-        winshm_result got_ = (call);                                       \
-        if (got_ != (expected) && failures++ == 0)                          \
-            snprintf(first_failure, sizeof first_failure, "%s gave %s", #call, winshm_result_string(got_)); \
-    } while (0)
-
 static int churn_cycles(void)
 {
     const char *text = getenv("WINSHM_CHURN_CYCLES");
