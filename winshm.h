@@ -17,21 +17,27 @@
  *     winshm_close(&shm);
  *
  * API at a glance (every call that can fail returns a winshm_result; on
- * failure GetLastError() holds the Windows error behind it):
+ * failure GetLastError() holds the Windows error behind it, after success 0).
+ * Each prototype below has its full contract beside it.
  *   winshm_create_only[_w]    new section; ALREADY_EXISTS if the name is taken
  *   winshm_open_or_create[_w] open it, or create it; *created tells which
  *   winshm_open_only[_w]      open an existing section; never creates
+ *   winshm_create_ex[_w]      either of the two above, with options: reserve-only
+ *                             sections (WINSHM_RESERVE) that commit on demand
  *   winshm_close / winshm_move / winshm_swap
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
- *   winshm_get_handle         O(1) queries: no system call, no allocation
+ *   winshm_get_flags / winshm_get_handle   O(1) queries: no system call, no allocation
  *   winshm_map / winshm_unmap views at any offset (alignment is done for you)
+ *   winshm_commit             commit pages of a reserve-only section in a view
+ *   winshm_page_size / winshm_allocation_granularity   the system's geometry
  *   winshm_duplicate / winshm_adopt  share a section by handle, with reduced rights
  *   winshm_result_string      a short English text for each result code
  *
  * Configuration, define before including:
- *   WINSHM_API     linkage of every function; default `static inline`. Keep
- *                  internal linkage (static) or C++ `inline`: every file that
- *                  includes the header gets the definitions.
+ *   WINSHM_API     linkage of every function: `static inline` (the default),
+ *                  `static`, or in C++ `inline`. Every file that includes the
+ *                  header gets the definitions, so keep internal linkage or
+ *                  C++ inline; unused functions do not warn with any of them.
  *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
  *                  neither; like malloc and free: void *, NULL on failure);
  *                  default malloc and free.
@@ -83,6 +89,15 @@
 #  define WINSHM_IMPL_NULL NULL
 #endif
 
+/* With WINSHM_API `static`, a file that calls one function would otherwise
+ * warn about every other one ("defined but not used"). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define WINSHM_IMPL_UNUSED __attribute__((unused))
+#else
+#  define WINSHM_IMPL_UNUSED
+#endif
+#define WINSHM_IMPL_FN WINSHM_API WINSHM_IMPL_UNUSED
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -95,19 +110,29 @@ typedef enum winshm_mode {          /* values are non-zero; 0 means "no mode" */
     WINSHM_COPY_ON_WRITE = 3        /* writes stay private to the view */
 } winshm_mode;
 
+/* Every call that can fail returns one of these. On failure the target is
+ * left empty, nothing leaks, and GetLastError() holds the Windows error
+ * behind the result. After WINSHM_OK, GetLastError() is 0 (the one exception:
+ * an open_or_create that opened an existing section leaves ERROR_ALREADY_EXISTS). */
 typedef enum winshm_result {
     WINSHM_OK = 0,
-    WINSHM_ERROR_INVALID_ARGUMENT = -1, /* NULL pointer, unknown mode, size 0, target not empty, NULL name where one is required */
+    WINSHM_ERROR_INVALID_ARGUMENT = -1, /* NULL pointer, unknown mode or flag, size 0, target not empty, NULL name where one is required, not a section handle */
     WINSHM_ERROR_INVALID_NAME     = -2, /* "" name, invalid UTF-8/UTF-16, a namespace path that does not exist, name too long */
     WINSHM_ERROR_ALREADY_EXISTS   = -3, /* create_only: a section of that name exists */
     WINSHM_ERROR_NOT_FOUND        = -4, /* open_only: no object of that name */
     WINSHM_ERROR_ACCESS_DENIED    = -5, /* rights or page protection forbid it (includes a read-write view of a read-only handle) */
     WINSHM_ERROR_OUT_OF_RANGE     = -6, /* view past the end; open_or_create found an existing section smaller than asked; size not addressable */
     WINSHM_ERROR_OUT_OF_MEMORY    = -7, /* commit limit, no memory, or heap allocation failed */
-    WINSHM_ERROR_NAME_IN_USE      = -8, /* the name belongs to another kind of object (mutex, event, ...) */
-    WINSHM_ERROR_NOT_OPEN         = -9, /* the winshm is empty */
-    WINSHM_ERROR_OS               = -10 /* any other Windows error */
+    WINSHM_ERROR_NAME_IN_USE      = -8, /* the name belongs to something else: a mutex, an event, a file or image section */
+    WINSHM_ERROR_NOT_OPEN         = -9, /* the winshm or the view is empty */
+    WINSHM_ERROR_OS               = -10, /* any other Windows error */
+    WINSHM_ERROR_ADDRESS_IN_USE   = -11, /* the address range asked for is not free */
+    WINSHM_ERROR_NOT_SUPPORTED    = -12  /* this version of Windows lacks what the call needs */
 } winshm_result;
+
+typedef enum winshm_flags {
+    WINSHM_RESERVE = 0x1      /* reserve-only: no page is committed until winshm_commit */
+} winshm_flags;
 
 /* A zero-initialised winshm (winshm s = {0}; in C++ winshm s = {};) is empty.
  * The members are private: use the functions below. */
@@ -117,6 +142,7 @@ typedef struct winshm {
     char *name_;         /* UTF-8 spelling, inside the allocation of name_w_ */
     uint64_t size_;      /* page-rounded size, as the kernel reports it */
     winshm_mode mode_;
+    unsigned flags_;     /* winshm_flags of the section */
 } winshm;
 
 typedef struct winshm_permissions {
@@ -125,51 +151,123 @@ typedef struct winshm_permissions {
     int inheritable;           /* non-zero: child processes inherit the handle */
 } winshm_permissions;          /* a NULL pointer or a zeroed struct means: the process default */
 
+typedef struct winshm_options {
+    const winshm_permissions *permissions; /* NULL: the process default */
+    unsigned flags;                        /* winshm_flags, ORed */
+    int open_existing;                     /* non-zero: open a section of that name if one exists
+                                              (open_or_create); zero: create_only */
+} winshm_options;                          /* NULL or zeroed: create_only, default permissions, no flags */
+
 typedef struct winshm_view {
     void *data;                /* first byte of the requested range */
     size_t size;               /* bytes in the requested range */
     void *base_;               /* private: what MapViewOfFile returned; NULL when empty */
+    winshm_mode mode_;         /* private: the view's mode */
+    unsigned flags_;           /* private: the section's winshm_flags */
 } winshm_view;                 /* a zeroed view is empty */
 
+/* Creating and opening. Each constructor needs an empty `shm` (else
+ * INVALID_ARGUMENT) and a valid `mode`: the page protection when creating,
+ * the access asked for when opening. `name` is UTF-8 (UTF-16 for _w);
+ * "Local\", "Global\" and "Session\N\" prefixes pass through. On failure
+ * `shm` stays empty and *created is 0. */
+
+/* Creates a new section of at least `size` bytes (page-rounded; size 0 is
+ * INVALID_ARGUMENT, above 2^63 minus a page OUT_OF_RANGE). name NULL: unnamed.
+ * A taken name is ALREADY_EXISTS (or NAME_IN_USE if a non-section holds it).
+ * perm may be NULL. Same as winshm_create_ex with options {perm}. */
 WINSHM_API winshm_result winshm_create_only   (winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm);
+/* Opens the named section, or creates it; *created (may be NULL) is 1 for the
+ * one caller that created it, even across racing processes. An existing
+ * section smaller than `size` is OUT_OF_RANGE, one that is not pagefile-backed
+ * NAME_IN_USE. A NULL name is INVALID_ARGUMENT. If creating
+ * is refused with ACCESS_DENIED (Global\ without SeCreateGlobalPrivilege), it
+ * opens instead. Same as winshm_create_ex with options {perm, 0, 1}. */
 WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created);
+/* Opens an existing pagefile-backed section, asking only for the rights
+ * `mode` needs plus SECTION_QUERY. Never creates: NOT_FOUND if nobody holds
+ * the name, NAME_IN_USE if a non-section or a file or image section does,
+ * ACCESS_DENIED if its DACL refuses. A NULL name is INVALID_ARGUMENT. */
 WINSHM_API winshm_result winshm_open_only     (winshm *shm, const char *name, winshm_mode mode);
 WINSHM_API winshm_result winshm_create_only_w   (winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm);
 WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created);
 WINSHM_API winshm_result winshm_open_only_w     (winshm *shm, const wchar_t *name, winshm_mode mode);
 
+/* The constructor behind create_only and open_or_create. options NULL or
+ * zeroed: create_only with default permissions. options->open_existing:
+ * open_or_create, with all its rules. options->flags: WINSHM_RESERVE makes a
+ * reserve-only section (mode must be WINSHM_READ_WRITE), whose pages cost no
+ * commit charge until winshm_commit; an existing section that open_existing
+ * finds keeps what it is. Unknown flags are INVALID_ARGUMENT. created may be NULL. */
+WINSHM_API winshm_result winshm_create_ex  (winshm *shm, const char *name, winshm_mode mode, uint64_t size,
+                                            const winshm_options *options, int *created);
+WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
+                                            const winshm_options *options, int *created);
+
+/* Closes the handle and leaves shm empty; views stay valid until unmapped.
+ * NULL or empty: nothing happens. */
 WINSHM_API void winshm_close(winshm *shm);
+/* Closes dst, moves src into it and leaves src empty. NULL or dst == src: nothing happens. */
 WINSHM_API void winshm_move (winshm *dst, winshm *src);
+/* Exchanges a and b. Either NULL: nothing happens. */
 WINSHM_API void winshm_swap (winshm *a, winshm *b);
 
-WINSHM_API int            winshm_is_open   (const winshm *shm);
-WINSHM_API const char    *winshm_get_name  (const winshm *shm);
-WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm);
-WINSHM_API winshm_mode    winshm_get_mode  (const winshm *shm);
-WINSHM_API uint64_t       winshm_get_size  (const winshm *shm);
-WINSHM_API void          *winshm_get_handle(const winshm *shm);
+/* Queries: no system call, no allocation; NULL or empty gives 0, "" or NULL. */
+WINSHM_API int            winshm_is_open   (const winshm *shm); /* non-zero if it holds a section */
+WINSHM_API const char    *winshm_get_name  (const winshm *shm); /* UTF-8; "" if unnamed; valid until closed, moved or swapped */
+WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm); /* UTF-16; as winshm_get_name */
+WINSHM_API winshm_mode    winshm_get_mode  (const winshm *shm); /* the mode it was created or opened with */
+WINSHM_API uint64_t       winshm_get_size  (const winshm *shm); /* page-rounded, the same in every process */
+WINSHM_API unsigned       winshm_get_flags (const winshm *shm); /* WINSHM_RESERVE if reserve-only, for creators, openers and adopters alike */
+WINSHM_API void          *winshm_get_handle(const winshm *shm); /* the section HANDLE, still owned by shm */
 
+/* Maps `size` bytes from any `offset` (size 0: through the end) into `view`,
+ * which is output only: unmap it before mapping into it again. view->data
+ * points at the byte at `offset`. A read-write view needs a read-write shm
+ * (else ACCESS_DENIED); read-only and copy-on-write views work from any.
+ * Empty shm: NOT_OPEN. A range past the end, or one whose size overflows:
+ * OUT_OF_RANGE. On failure view is zeroed. The view outlives shm. */
 WINSHM_API winshm_result winshm_map  (const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view);
+/* Unmaps and zeroes the view. NULL or empty: nothing happens. */
 WINSHM_API void          winshm_unmap(winshm_view *view);
 
+/* Commits the pages that cover bytes [offset, offset + size) of a view of a
+ * reserve-only section (offsets from view->data; size 0: through the end of
+ * the view). Committed pages start zeroed, belong to the section (every view
+ * in every process shares them) and stay until it is destroyed; there is no
+ * decommit. Each process commits in its own view before touching a page;
+ * committing again is free. Not reserve-only: OK, nothing changes. NULL view:
+ * INVALID_ARGUMENT; empty: NOT_OPEN; past the end: OUT_OF_RANGE; commit limit:
+ * OUT_OF_MEMORY, and what was committed before stays. */
+WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, size_t size);
+
+/* The system's page size and allocation granularity (where views start),
+ * from GetSystemInfo, cached after the first call. */
+WINSHM_API uint32_t winshm_page_size(void);
+WINSHM_API uint32_t winshm_allocation_granularity(void);
+
+/* A short static English text for each result; "unknown winshm result" otherwise. */
 WINSHM_API const char *winshm_result_string(winshm_result result);
 
 /* Sharing by handle, without a name (see README "Sharing securely").
  *
  * winshm_duplicate: duplicates the section handle into target_process (a
  * process HANDLE as void*; NULL or GetCurrentProcess() for this process) with
- * only the rights `mode` needs plus SECTION_QUERY. *out_handle is the value in
- * the target process, which must close it (or adopt it). For an unnamed
- * section, a WINSHM_READ_ONLY duplicate can never be used to map a writable
- * view, not even after DuplicateHandle by the receiver.
- *
- * winshm_adopt: takes ownership of a section handle received from elsewhere
- * (inherited, duplicated, passed on a command line). Checks that it is a
- * section, learns its size, and refuses a `mode` its rights cannot serve. The
- * name is "" unless the section has one that can be read. On failure the
- * handle stays the caller's. */
+ * only the rights `mode` needs plus SECTION_QUERY. *out_handle (NULL on
+ * failure) is the value in the target process, which must close or adopt it.
+ * NULL shm or out_handle, or a bad mode: INVALID_ARGUMENT; empty shm:
+ * NOT_OPEN; a read-write duplicate of a read-only shm: ACCESS_DENIED. For an
+ * unnamed section, a WINSHM_READ_ONLY duplicate can never be used to map a
+ * writable view, not even after DuplicateHandle by the receiver. */
 WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle);
+/* winshm_adopt: takes ownership of a section handle received from elsewhere
+ * (inherited, duplicated, passed on a command line) into an empty shm. Anything
+ * but a pagefile-backed section handle (NULL, INVALID_HANDLE_VALUE, an event,
+ * a file or image section) is INVALID_ARGUMENT with ERROR_INVALID_HANDLE; a
+ * handle without SECTION_QUERY or the map rights `mode` needs is
+ * ACCESS_DENIED. It learns the size, the flags and the name ("" unless one can
+ * be read). On failure the handle stays the caller's. */
 WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode);
 
 /* ------------------------------------------------------------ implementation */
@@ -213,6 +311,7 @@ __declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SE
 __declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
 __declspec(dllimport) void *__stdcall MapViewOfFile(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap);
 __declspec(dllimport) int __stdcall UnmapViewOfFile(const void *lpBaseAddress);
+__declspec(dllimport) void *__stdcall VirtualAlloc(void *lpAddress, winshm_impl_ulong_ptr dwSize, unsigned long flAllocationType, unsigned long flProtect);
 __declspec(dllimport) int __stdcall CloseHandle(void *hObject);
 __declspec(dllimport) unsigned long __stdcall GetLastError(void);
 __declspec(dllimport) void __stdcall SetLastError(unsigned long dwErrCode);
@@ -233,12 +332,15 @@ enum {
     WINSHM_IMPL_ERROR_INVALID_HANDLE = 6,
     WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY = 8,
     WINSHM_IMPL_ERROR_OUTOFMEMORY = 14,
+    WINSHM_IMPL_ERROR_NOT_SUPPORTED = 50,
     WINSHM_IMPL_ERROR_INVALID_PARAMETER = 87,
+    WINSHM_IMPL_ERROR_CALL_NOT_IMPLEMENTED = 120,
     WINSHM_IMPL_ERROR_INVALID_NAME = 123,
     WINSHM_IMPL_ERROR_PROC_NOT_FOUND = 127,
     WINSHM_IMPL_ERROR_BAD_PATHNAME = 161,
     WINSHM_IMPL_ERROR_ALREADY_EXISTS = 183,
     WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE = 206,
+    WINSHM_IMPL_ERROR_INVALID_ADDRESS = 487,
     WINSHM_IMPL_ERROR_NO_UNICODE_TRANSLATION = 1113,
     WINSHM_IMPL_ERROR_PRIVILEGE_NOT_HELD = 1314,
     WINSHM_IMPL_ERROR_NO_SYSTEM_RESOURCES = 1450,
@@ -248,6 +350,10 @@ enum {
     WINSHM_IMPL_PAGE_READONLY = 0x02,
     WINSHM_IMPL_PAGE_READWRITE = 0x04,
     WINSHM_IMPL_PAGE_WRITECOPY = 0x08,
+    WINSHM_IMPL_MEM_COMMIT = 0x1000,
+    WINSHM_IMPL_SEC_FILE = 0x800000,
+    WINSHM_IMPL_SEC_IMAGE = 0x1000000,
+    WINSHM_IMPL_SEC_RESERVE = 0x4000000,
     WINSHM_IMPL_SECTION_QUERY = 0x01,
     WINSHM_IMPL_FILE_MAP_COPY = 0x01,
     WINSHM_IMPL_FILE_MAP_WRITE = 0x02,
@@ -333,6 +439,31 @@ typedef struct winshm_impl_object_basic_information { /* OBJECT_BASIC_INFORMATIO
     long long create_time;
 } winshm_impl_object_basic_information;
 
+/* Private functions that return a Windows error (0: success) say so with this
+ * type; the others return a winshm_result, or nothing that can fail. */
+typedef unsigned long winshm_impl_error;
+
+/* What each winshm_mode means to Windows: the page protection of a new
+ * section (and of pages committed in a view), the access of a view, and the
+ * section rights a handle needs for such views. Indexed by the mode. */
+typedef struct winshm_impl_mode_rights {
+    unsigned long protection;
+    unsigned long view_access;
+    unsigned long section_access;
+} winshm_impl_mode_rights;
+
+WINSHM_IMPL_FN const winshm_impl_mode_rights *winshm_impl_rights(winshm_mode mode)
+{
+    static const winshm_impl_mode_rights table[] = {
+        {0, 0, 0},
+        {WINSHM_IMPL_PAGE_READONLY, WINSHM_IMPL_FILE_MAP_READ, WINSHM_IMPL_SECTION_MAP_READ},
+        {WINSHM_IMPL_PAGE_READWRITE, WINSHM_IMPL_FILE_MAP_WRITE, WINSHM_IMPL_SECTION_MAP_READ | WINSHM_IMPL_SECTION_MAP_WRITE},
+        /* a copy-on-write view needs only read access to the section */
+        {WINSHM_IMPL_PAGE_WRITECOPY, WINSHM_IMPL_FILE_MAP_COPY, WINSHM_IMPL_SECTION_MAP_READ},
+    };
+    return &table[mode];
+}
+
 typedef long (__stdcall *winshm_impl_nt_query_object_fn)(void *handle, int information_class, void *information, unsigned long information_size, unsigned long *result_size);
 typedef long (__stdcall *winshm_impl_nt_query_section_fn)(void *section, int information_class, void *information, winshm_impl_ulong_ptr information_size, winshm_impl_ulong_ptr *result_size);
 typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long status);
@@ -341,7 +472,7 @@ typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long statu
  * the call named an object: only then does ERROR_INVALID_HANDLE mean that the
  * name belongs to an object of another type. It is called for failures only,
  * so even an error of 0 (a call that failed without saying why) is WINSHM_ERROR_OS. */
-WINSHM_API winshm_result winshm_impl_result_from_error(unsigned long error, int by_name)
+WINSHM_IMPL_FN winshm_result winshm_impl_result_from_error(winshm_impl_error error, int by_name)
 {
     switch (error) {
     case WINSHM_IMPL_ERROR_ALREADY_EXISTS: return WINSHM_ERROR_ALREADY_EXISTS;
@@ -360,25 +491,35 @@ WINSHM_API winshm_result winshm_impl_result_from_error(unsigned long error, int 
     case WINSHM_IMPL_ERROR_NO_SYSTEM_RESOURCES: return WINSHM_ERROR_OUT_OF_MEMORY;
     case WINSHM_IMPL_ERROR_INVALID_HANDLE: return by_name ? WINSHM_ERROR_NAME_IN_USE : WINSHM_ERROR_OS;
     case WINSHM_IMPL_ERROR_INVALID_PARAMETER: return WINSHM_ERROR_INVALID_ARGUMENT;
+    case WINSHM_IMPL_ERROR_INVALID_ADDRESS: return WINSHM_ERROR_ADDRESS_IN_USE;
+    case WINSHM_IMPL_ERROR_NOT_SUPPORTED:
+    case WINSHM_IMPL_ERROR_CALL_NOT_IMPLEMENTED: return WINSHM_ERROR_NOT_SUPPORTED;
     default: return WINSHM_ERROR_OS;
     }
 }
 
 /* Sets the last error and returns the result: every failure goes through here
  * or through winshm_impl_result_from_error, so GetLastError() always matches. */
-WINSHM_API winshm_result winshm_impl_fail(winshm_result result, unsigned long error)
+WINSHM_IMPL_FN winshm_result winshm_impl_fail(winshm_result result, winshm_impl_error error)
 {
     SetLastError(error);
     return result;
 }
 
-WINSHM_API winshm_result winshm_impl_fail_with(unsigned long error, int by_name)
+WINSHM_IMPL_FN winshm_result winshm_impl_fail_with(winshm_impl_error error, int by_name)
 {
     SetLastError(error);
     return winshm_impl_result_from_error(error, by_name);
 }
 
-WINSHM_API int winshm_impl_mode_is_valid(winshm_mode mode)
+/* Every success goes through here: GetLastError() is 0 afterwards. */
+WINSHM_IMPL_FN winshm_result winshm_impl_succeed(void)
+{
+    SetLastError(0);
+    return WINSHM_OK;
+}
+
+WINSHM_IMPL_FN int winshm_impl_mode_is_valid(winshm_mode mode)
 {
     return mode == WINSHM_READ_ONLY || mode == WINSHM_READ_WRITE || mode == WINSHM_COPY_ON_WRITE;
 }
@@ -387,19 +528,33 @@ WINSHM_API int winshm_impl_mode_is_valid(winshm_mode mode)
  * caching them keeps GetSystemInfo off the map path. Each cached value is
  * read once into a local and is either 0 or right, so a race only repeats
  * the lookup. */
-WINSHM_API void winshm_impl_memory_geometry(unsigned long *page_size, unsigned long *granularity)
+WINSHM_IMPL_FN void winshm_impl_memory_geometry(uint32_t *page_size, uint32_t *granularity)
 {
-    static volatile unsigned long cached_page_size, cached_granularity;
-    unsigned long page = cached_page_size, grain = cached_granularity;
+    static volatile uint32_t cached_page_size, cached_granularity;
+    uint32_t page = cached_page_size, grain = cached_granularity;
     if (page == 0 || grain == 0) {
         winshm_impl_system_info info;
         memset(&info, 0, sizeof info);
         GetSystemInfo(WINSHM_IMPL_PUN(struct _SYSTEM_INFO *, &info));
-        cached_page_size = page = info.page_size;
-        cached_granularity = grain = info.allocation_granularity;
+        cached_page_size = page = WINSHM_IMPL_CAST(uint32_t, info.page_size);
+        cached_granularity = grain = WINSHM_IMPL_CAST(uint32_t, info.allocation_granularity);
     }
     *page_size = page;
     *granularity = grain;
+}
+
+WINSHM_IMPL_FN uint32_t winshm_page_size(void)
+{
+    uint32_t page_size, granularity;
+    winshm_impl_memory_geometry(&page_size, &granularity);
+    return page_size;
+}
+
+WINSHM_IMPL_FN uint32_t winshm_allocation_granularity(void)
+{
+    uint32_t page_size, granularity;
+    winshm_impl_memory_geometry(&page_size, &granularity);
+    return granularity;
 }
 
 /* The ntdll functions winshm uses. ntdll is in every process, so they are
@@ -412,7 +567,7 @@ typedef struct winshm_impl_ntdll {
 
 /* Fills `ntdll`; returns a Win32 error, 0 on success. Each cached pointer is
  * read once and is either NULL or right, so a race only repeats the lookup. */
-WINSHM_API unsigned long winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
 {
     static winshm_impl_nt_query_section_fn volatile cached_query_section;
     static winshm_impl_nt_query_object_fn volatile cached_query_object;
@@ -438,35 +593,52 @@ WINSHM_API unsigned long winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
     return 0;
 }
 
-/* The section's size as the kernel reports it. Returns a Win32 error, 0 on
- * success: ERROR_INVALID_HANDLE if `handle` is not a section handle. */
-WINSHM_API unsigned long winshm_impl_query_size(void *handle, uint64_t *size)
+/* Learns the section's size and flags from the kernel, into `shm`. Only a
+ * pagefile-backed data section is accepted: anything else, a file or image
+ * section included, is ERROR_INVALID_HANDLE, as a handle of another type is. */
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_query_section(void *handle, winshm *shm)
 {
     winshm_impl_ntdll ntdll;
     winshm_impl_section_basic_information info;
     winshm_impl_ulong_ptr returned = 0;
     long status;
-    unsigned long error = winshm_impl_load_ntdll(&ntdll);
+    winshm_impl_error error = winshm_impl_load_ntdll(&ntdll);
     if (error)
         return error;
     memset(&info, 0, sizeof info);
     status = ntdll.query_section(handle, 0 /* SectionBasicInformation */, &info, sizeof info, &returned);
     if (status < 0)
         return ntdll.status_to_error(status);
-    *size = WINSHM_IMPL_CAST(uint64_t, info.maximum_size);
+    if (info.allocation_attributes & (WINSHM_IMPL_SEC_FILE | WINSHM_IMPL_SEC_IMAGE))
+        return WINSHM_IMPL_ERROR_INVALID_HANDLE;
+    shm->size_ = WINSHM_IMPL_CAST(uint64_t, info.maximum_size);
+    shm->flags_ = (info.allocation_attributes & WINSHM_IMPL_SEC_RESERVE) ? WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE) : 0u;
     return 0;
 }
 
-/* Fills shm->name_w_ and shm->name_ (one allocation) from a UTF-8 name.
- * Returns a Win32 error, 0 on success. */
-WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *name)
+/* One allocation for both spellings of a name: `units` UTF-16 units and
+ * `bytes` UTF-8 bytes, each with room for its terminator. */
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_alloc(winshm *shm, size_t units, size_t bytes)
+{
+    void *block = WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + bytes + 1);
+    if (!block)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
+    shm->name_ = WINSHM_IMPL_PUN(char *, shm->name_w_ + units + 1);
+    shm->name_w_[units] = 0;
+    shm->name_[bytes] = 0;
+    return 0;
+}
+
+/* Fills shm->name_w_ and shm->name_ from a UTF-8 name. */
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const char *name)
 {
     /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer name is too
      * long whatever it says: stop counting there. */
     const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
     size_t bytes = 0;
     int units;
-    void *block;
+    winshm_impl_error error;
     while (bytes <= max_bytes && name[bytes])
         ++bytes;
     if (bytes == 0)
@@ -478,23 +650,20 @@ WINSHM_API unsigned long winshm_impl_name_from_utf8(winshm *shm, const char *nam
         return GetLastError();
     if (units > WINSHM_IMPL_MAX_NAME_UNITS)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
-    block = WINSHM_MALLOC((WINSHM_IMPL_CAST(size_t, units) + 1) * sizeof(wchar_t) + bytes + 1);
-    if (!block)
-        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
-    shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
-    shm->name_ = WINSHM_IMPL_PUN(char *, shm->name_w_ + units + 1);
+    error = winshm_impl_name_alloc(shm, WINSHM_IMPL_CAST(size_t, units), bytes);
+    if (error)
+        return error;
     MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, bytes), shm->name_w_, units);
-    shm->name_w_[units] = 0;
-    memcpy(shm->name_, name, bytes + 1);
+    memcpy(shm->name_, name, bytes);
     return 0;
 }
 
 /* As winshm_impl_name_from_utf8, from a UTF-16 name. */
-WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
 {
     size_t units = 0;
     int bytes;
-    void *block;
+    winshm_impl_error error;
     while (units <= WINSHM_IMPL_MAX_NAME_UNITS && name[units])
         ++units;
     if (units == 0)
@@ -505,47 +674,41 @@ WINSHM_API unsigned long winshm_impl_name_from_utf16(winshm *shm, const wchar_t 
                                 WINSHM_IMPL_NULL, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
     if (bytes <= 0)
         return GetLastError();
-    block = WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + WINSHM_IMPL_CAST(size_t, bytes) + 1);
-    if (!block)
-        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
-    shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
-    shm->name_ = WINSHM_IMPL_PUN(char *, shm->name_w_ + units + 1);
-    memcpy(shm->name_w_, name, (units + 1) * sizeof(wchar_t));
+    error = winshm_impl_name_alloc(shm, units, WINSHM_IMPL_CAST(size_t, bytes));
+    if (error)
+        return error;
+    memcpy(shm->name_w_, name, units * sizeof(wchar_t));
     WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, units), shm->name_, bytes, WINSHM_IMPL_NULL,
                         WINSHM_IMPL_NULL);
-    shm->name_[bytes] = 0;
     return 0;
 }
 
-WINSHM_API void winshm_impl_free_name(winshm *shm)
+WINSHM_IMPL_FN void winshm_impl_free_name(winshm *shm)
 {
     WINSHM_FREE(shm->name_w_);
     shm->name_w_ = WINSHM_IMPL_NULL;
     shm->name_ = WINSHM_IMPL_NULL;
 }
 
-/* The rights OpenFileMappingW asks for: what `mode` maps, plus SECTION_QUERY
- * for the size. A copy-on-write view needs only read access to the section. */
-WINSHM_API unsigned long winshm_impl_open_access(winshm_mode mode)
+/* The rights OpenFileMappingW and DuplicateHandle ask for: what `mode` maps,
+ * plus SECTION_QUERY for the size. */
+WINSHM_IMPL_FN unsigned long winshm_impl_open_access(winshm_mode mode)
 {
-    unsigned long access = WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_FILE_MAP_READ;
-    if (mode == WINSHM_READ_WRITE)
-        access |= WINSHM_IMPL_FILE_MAP_WRITE;
-    return access;
+    return WINSHM_IMPL_SECTION_QUERY | winshm_impl_rights(mode)->section_access;
 }
 
 /* Opens by name into `shm`, whose name is already set. On failure the name
- * is freed, nothing is open, and the Win32 error is returned. */
-WINSHM_API unsigned long winshm_impl_open(winshm *shm, winshm_mode mode)
+ * is freed and nothing is open. */
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
 {
-    unsigned long error;
+    winshm_impl_error error;
     void *handle = OpenFileMappingW(winshm_impl_open_access(mode), 0, shm->name_w_);
     if (!handle) {
         error = GetLastError();
         winshm_impl_free_name(shm);
         return error;
     }
-    error = winshm_impl_query_size(handle, &shm->size_);
+    error = winshm_impl_query_section(handle, shm);
     if (error) {
         CloseHandle(handle);
         winshm_impl_free_name(shm);
@@ -569,7 +732,7 @@ typedef struct winshm_impl_security {
  * WRITE_DAC: so a reduced-rights duplicate can never be duplicated back to
  * more rights, by anyone. A named section keeps the default DACL, or it could
  * not be opened by name. */
-WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
+WINSHM_IMPL_FN winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
                                                                      const winshm_permissions *perm, int named)
 {
     int unrestricted = perm && perm->unrestricted;
@@ -602,31 +765,31 @@ WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl
     return &security->attributes;
 }
 
-/* Creates (or, with `open_existing`, opens) the section named in `staged`
- * and moves it into `shm` on success. Owns staged's name either way. */
-WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
-                                            const winshm_permissions *perm, int open_existing, int *created)
+/* Creates (or, with options->open_existing, opens) the section named in
+ * `staged` and moves it into `shm` on success. Owns staged's name either way. */
+WINSHM_IMPL_FN winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
+                                            const winshm_options *options, int *created)
 {
     winshm_impl_security security_storage;
     winshm_impl_security_attributes *security;
-    unsigned long protection, error, page_size, granularity;
+    unsigned long protection = winshm_impl_rights(mode)->protection;
+    winshm_impl_error error;
     void *handle;
-    int by_name = staged->name_w_ != WINSHM_IMPL_NULL;
+    int by_name = staged->name_w_ != WINSHM_IMPL_NULL, existed;
 
-    security = winshm_impl_security_for(&security_storage, perm, by_name);
-    protection = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_PAGE_READONLY
-               : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_PAGE_READWRITE
-               : WINSHM_IMPL_PAGE_WRITECOPY;
+    security = winshm_impl_security_for(&security_storage, options->permissions, by_name);
+    if (options->flags & WINSHM_RESERVE)
+        protection |= WINSHM_IMPL_SEC_RESERVE;
     handle = CreateFileMappingW(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* INVALID_HANDLE_VALUE: the pagefile */,
                                 WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), protection,
                                 WINSHM_IMPL_CAST(unsigned long, size >> 32), WINSHM_IMPL_CAST(unsigned long, size & 0xFFFFFFFFu),
                                 staged->name_w_);
     error = GetLastError();
-    if (!handle && open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
+    if (!handle && options->open_existing && error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
         /* Creating may be refused where opening is allowed (Global\ without
          * SeCreateGlobalPrivilege, or a DACL that denies full access). */
         handle = OpenFileMappingW(winshm_impl_open_access(mode), security ? security->inherit : 0, staged->name_w_);
-        error = handle ? WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_ERROR_ALREADY_EXISTS) : GetLastError();
+        error = handle ? WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_ALREADY_EXISTS) : GetLastError();
         if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
             error = WINSHM_IMPL_ERROR_ACCESS_DENIED; /* nothing to open: report the refusal */
     }
@@ -635,39 +798,45 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
         return winshm_impl_fail_with(error, by_name);
     }
 
-    if (error == WINSHM_IMPL_ERROR_ALREADY_EXISTS) {
-        /* Windows opened the existing section and ignored size and protection. */
-        if (!open_existing) {
+    existed = error == WINSHM_IMPL_ERROR_ALREADY_EXISTS;
+    if (existed) {
+        /* Windows opened the existing section and ignored size, protection
+         * and flags: learn what it really is. */
+        if (!options->open_existing) {
             CloseHandle(handle);
             winshm_impl_free_name(staged);
             return winshm_impl_fail(WINSHM_ERROR_ALREADY_EXISTS, WINSHM_IMPL_ERROR_ALREADY_EXISTS);
         }
-        error = winshm_impl_query_size(handle, &staged->size_);
+        error = winshm_impl_query_section(handle, staged);
         if (error || staged->size_ < size) {
             CloseHandle(handle);
             winshm_impl_free_name(staged);
             if (error)
-                return winshm_impl_fail_with(error, 0);
+                return winshm_impl_fail_with(error, 1);
             return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
         }
-        SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS);
     } else {
         /* A new pagefile-backed section is exactly `size` rounded up to whole
          * pages: what NtQuerySection reports to every opener. */
-        winshm_impl_memory_geometry(&page_size, &granularity);
-        staged->size_ = (size + page_size - 1) & ~WINSHM_IMPL_CAST(uint64_t, page_size - 1);
+        uint64_t page_size = winshm_page_size();
+        staged->size_ = (size + page_size - 1) & ~(page_size - 1);
+        staged->flags_ = options->flags;
         if (created)
             *created = 1;
     }
     staged->handle_ = handle;
     staged->mode_ = mode;
     *shm = *staged;
-    return WINSHM_OK;
+    if (existed) {
+        SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS); /* as CreateFileMappingW leaves it */
+        return WINSHM_OK;
+    }
+    return winshm_impl_succeed();
 }
 
 /* Checks shared by every constructor. Returns WINSHM_OK or a failure with
  * the last error set. */
-WINSHM_API winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode mode, int *created)
+WINSHM_IMPL_FN winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode mode, int *created)
 {
     if (created)
         *created = 0;
@@ -679,7 +848,7 @@ WINSHM_API winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode
 /* Checks that `shm` is open and can serve `mode` (a view, or a duplicate).
  * A read-write grant needs a read-write winshm: checked here, not left to
  * Windows, because Wine grants a read-write view of a read-only section. */
-WINSHM_API winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode mode)
+WINSHM_IMPL_FN winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode mode)
 {
     if (!shm)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
@@ -692,84 +861,108 @@ WINSHM_API winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode 
     return WINSHM_OK;
 }
 
-WINSHM_API winshm_result winshm_impl_check_size(uint64_t size)
+/* Checks what create_ex is asked for, before any name is built. */
+WINSHM_IMPL_FN winshm_result winshm_impl_check_creation(int named, winshm_mode mode, uint64_t size,
+                                                    const winshm_options *options)
 {
-    unsigned long page_size, granularity;
-    if (size == 0)
+    uint64_t page_size;
+    if ((options->flags & ~WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE)) != 0 ||
+        ((options->flags & WINSHM_RESERVE) && mode != WINSHM_READ_WRITE) ||
+        (options->open_existing && !named) || size == 0)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     /* Near 2^64 the page rounding wraps, and Wine creates a 0-byte section. */
-    winshm_impl_memory_geometry(&page_size, &granularity);
+    page_size = winshm_page_size();
     if (size > (WINSHM_IMPL_CAST(uint64_t, 1) << 63) - page_size)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     return WINSHM_OK;
 }
 
-enum { WINSHM_IMPL_CREATE_ONLY, WINSHM_IMPL_OPEN_OR_CREATE, WINSHM_IMPL_OPEN_ONLY };
-
-/* The six constructors in one. The name comes as UTF-8 or as UTF-16 (the
- * other pointer NULL), or not at all: an unnamed section, for create_only only. */
-WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, const wchar_t *utf16, int kind,
-                                               winshm_mode mode, uint64_t size, const winshm_permissions *perm,
-                                               int *created)
+/* Every constructor in one. The name comes as UTF-8 or as UTF-16 (the other
+ * pointer NULL), or not at all: an unnamed section, which only creating
+ * without open_existing accepts. options NULL: open by name only. */
+WINSHM_IMPL_FN winshm_result winshm_impl_construct(winshm *shm, const char *utf8, const wchar_t *utf16, winshm_mode mode,
+                                               uint64_t size, const winshm_options *options, int *created)
 {
     winshm staged;
-    unsigned long error = 0;
+    winshm_impl_error error = 0;
     winshm_result r = winshm_impl_check_target(shm, mode, created);
     if (r != WINSHM_OK)
         return r;
     memset(&staged, 0, sizeof staged);
-    if (!utf8 && !utf16 && kind != WINSHM_IMPL_CREATE_ONLY)
+    if (!options && !utf8 && !utf16)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (kind != WINSHM_IMPL_OPEN_ONLY && (r = winshm_impl_check_size(size)) != WINSHM_OK)
+    if (options && (r = winshm_impl_check_creation(utf8 || utf16, mode, size, options)) != WINSHM_OK)
         return r;
     if (utf8)
         error = winshm_impl_name_from_utf8(&staged, utf8);
     else if (utf16)
         error = winshm_impl_name_from_utf16(&staged, utf16);
-    if (!error && kind == WINSHM_IMPL_OPEN_ONLY)
+    if (!error && !options)
         error = winshm_impl_open(&staged, mode);
     if (error)
         return winshm_impl_fail_with(error, 1);
-    if (kind == WINSHM_IMPL_OPEN_ONLY) {
+    if (!options) {
         *shm = staged;
-        return WINSHM_OK;
+        return winshm_impl_succeed();
     }
-    return winshm_impl_create(shm, &staged, mode, size, perm, kind == WINSHM_IMPL_OPEN_OR_CREATE, created);
+    return winshm_impl_create(shm, &staged, mode, size, options, created);
 }
 
 /* ------------------------------------------------------------ public functions */
 
-WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+WINSHM_IMPL_FN winshm_result winshm_create_ex(winshm *shm, const char *name, winshm_mode mode, uint64_t size,
+                                          const winshm_options *options, int *created)
 {
-    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, WINSHM_IMPL_NULL);
+    static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options ? options : &defaults, created);
 }
 
-WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+WINSHM_IMPL_FN winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
+                                            const winshm_options *options, int *created)
 {
-    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_CREATE_ONLY, mode, size, perm, WINSHM_IMPL_NULL);
+    static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, options ? options : &defaults, created);
 }
 
-WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+WINSHM_IMPL_FN winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
+    options.permissions = perm;
+    return winshm_create_ex(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
 }
 
-WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+WINSHM_IMPL_FN winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
-    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_OPEN_OR_CREATE, mode, size, perm, created);
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
+    options.permissions = perm;
+    return winshm_create_ex_w(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
 }
 
-WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
+WINSHM_IMPL_FN winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, WINSHM_IMPL_OPEN_ONLY, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
+    options.permissions = perm;
+    return winshm_create_ex(shm, name, mode, size, &options, created);
 }
 
-WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
+WINSHM_IMPL_FN winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
-    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, WINSHM_IMPL_OPEN_ONLY, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
+    options.permissions = perm;
+    return winshm_create_ex_w(shm, name, mode, size, &options, created);
 }
 
-WINSHM_API void winshm_close(winshm *shm)
+WINSHM_IMPL_FN winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
+{
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+}
+
+WINSHM_IMPL_FN winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
+{
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+}
+
+WINSHM_IMPL_FN void winshm_close(winshm *shm)
 {
     if (!shm || !shm->handle_)
         return;
@@ -780,7 +973,7 @@ WINSHM_API void winshm_close(winshm *shm)
     shm->mode_ = WINSHM_IMPL_CAST(winshm_mode, 0);
 }
 
-WINSHM_API void winshm_move(winshm *dst, winshm *src)
+WINSHM_IMPL_FN void winshm_move(winshm *dst, winshm *src)
 {
     if (!dst || !src || dst == src)
         return;
@@ -789,7 +982,7 @@ WINSHM_API void winshm_move(winshm *dst, winshm *src)
     memset(src, 0, sizeof *src);
 }
 
-WINSHM_API void winshm_swap(winshm *a, winshm *b)
+WINSHM_IMPL_FN void winshm_swap(winshm *a, winshm *b)
 {
     winshm held;
     if (!a || !b)
@@ -799,39 +992,43 @@ WINSHM_API void winshm_swap(winshm *a, winshm *b)
     *b = held;
 }
 
-WINSHM_API int winshm_is_open(const winshm *shm)
+WINSHM_IMPL_FN int winshm_is_open(const winshm *shm)
 {
     return shm && shm->handle_;
 }
 
-WINSHM_API const char *winshm_get_name(const winshm *shm)
+WINSHM_IMPL_FN const char *winshm_get_name(const winshm *shm)
 {
     return shm && shm->name_ ? shm->name_ : "";
 }
 
-WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm)
+WINSHM_IMPL_FN const wchar_t *winshm_get_name_w(const winshm *shm)
 {
     return shm && shm->name_w_ ? shm->name_w_ : L"";
 }
 
-WINSHM_API winshm_mode winshm_get_mode(const winshm *shm)
+WINSHM_IMPL_FN winshm_mode winshm_get_mode(const winshm *shm)
 {
     return shm ? shm->mode_ : WINSHM_IMPL_CAST(winshm_mode, 0);
 }
 
-WINSHM_API uint64_t winshm_get_size(const winshm *shm)
+WINSHM_IMPL_FN uint64_t winshm_get_size(const winshm *shm)
 {
     return shm ? shm->size_ : 0;
 }
 
-WINSHM_API void *winshm_get_handle(const winshm *shm)
+WINSHM_IMPL_FN unsigned winshm_get_flags(const winshm *shm)
+{
+    return shm ? shm->flags_ : 0u;
+}
+
+WINSHM_IMPL_FN void *winshm_get_handle(const winshm *shm)
 {
     return shm ? shm->handle_ : WINSHM_IMPL_NULL;
 }
 
-WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
+WINSHM_IMPL_FN winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
 {
-    unsigned long page_size, granularity, access;
     uint64_t remaining, aligned;
     size_t lead;
     void *base;
@@ -839,9 +1036,7 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
 
     if (!view)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    view->data = WINSHM_IMPL_NULL;
-    view->size = 0;
-    view->base_ = WINSHM_IMPL_NULL;
+    memset(view, 0, sizeof *view);
     r = winshm_impl_check_grant(shm, mode);
     if (r != WINSHM_OK)
         return r;
@@ -859,35 +1054,55 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
     }
     /* Views must start on the allocation granularity: map from the boundary
      * below `offset` and hand out the byte at `offset`. */
-    winshm_impl_memory_geometry(&page_size, &granularity);
-    lead = WINSHM_IMPL_CAST(size_t, offset % granularity);
+    lead = WINSHM_IMPL_CAST(size_t, offset % winshm_allocation_granularity());
     aligned = offset - lead;
     if (size > SIZE_MAX - lead)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    access = mode == WINSHM_READ_ONLY ? WINSHM_IMPL_FILE_MAP_READ
-           : mode == WINSHM_READ_WRITE ? WINSHM_IMPL_FILE_MAP_WRITE
-           : WINSHM_IMPL_FILE_MAP_COPY;
-    base = MapViewOfFile(shm->handle_, access, WINSHM_IMPL_CAST(unsigned long, aligned >> 32),
+    base = MapViewOfFile(shm->handle_, winshm_impl_rights(mode)->view_access, WINSHM_IMPL_CAST(unsigned long, aligned >> 32),
                          WINSHM_IMPL_CAST(unsigned long, aligned & 0xFFFFFFFFu), lead + size);
     if (!base)
         return winshm_impl_fail_with(GetLastError(), 0);
     view->base_ = base;
     view->data = WINSHM_IMPL_CAST(unsigned char *, base) + lead;
     view->size = size;
-    return WINSHM_OK;
+    view->mode_ = mode;
+    view->flags_ = shm->flags_;
+    return winshm_impl_succeed();
 }
 
-WINSHM_API void winshm_unmap(winshm_view *view)
+WINSHM_IMPL_FN void winshm_unmap(winshm_view *view)
 {
     if (!view || !view->base_)
         return;
     UnmapViewOfFile(view->base_);
-    view->data = WINSHM_IMPL_NULL;
-    view->size = 0;
-    view->base_ = WINSHM_IMPL_NULL;
+    memset(view, 0, sizeof *view);
 }
 
-WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
+WINSHM_IMPL_FN winshm_result winshm_commit(const winshm_view *view, size_t offset, size_t size)
+{
+    uintptr_t page_mask, first, end;
+    if (!view)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (!view->base_)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_OPEN, WINSHM_IMPL_ERROR_INVALID_HANDLE);
+    if (offset >= view->size || size > view->size - offset)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (size == 0)
+        size = view->size - offset;
+    if (!(view->flags_ & WINSHM_RESERVE))
+        return winshm_impl_succeed(); /* every page is committed already */
+    /* Whole pages, from the one holding the first byte to the one holding
+     * the last: never below base_, which is on the allocation granularity. */
+    page_mask = WINSHM_IMPL_CAST(uintptr_t, winshm_page_size()) - 1;
+    first = (WINSHM_IMPL_PUN(uintptr_t, view->data) + offset) & ~page_mask;
+    end = (WINSHM_IMPL_PUN(uintptr_t, view->data) + offset + size + page_mask) & ~page_mask;
+    if (!VirtualAlloc(WINSHM_IMPL_PUN(void *, first), end - first, WINSHM_IMPL_MEM_COMMIT,
+                      winshm_impl_rights(view->mode_)->protection))
+        return winshm_impl_fail_with(GetLastError(), 0);
+    return winshm_impl_succeed();
+}
+
+WINSHM_IMPL_FN winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle)
 {
     void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)); /* GetCurrentProcess() */
@@ -903,7 +1118,7 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
                          &duplicate, winshm_impl_open_access(mode), inheritable != 0, 0))
         return winshm_impl_fail_with(GetLastError(), 0);
     *out_handle = duplicate;
-    return WINSHM_OK;
+    return winshm_impl_succeed();
 }
 
 /* Rewrites a kernel object path as the name that opens it from this process:
@@ -911,7 +1126,7 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
  * Session\N\x in another; \BaseNamedObjects\x is Global\x. Other paths
  * (private namespaces, none) have no such name: *out stays NULL. Returns a
  * Win32 error (only on a failed allocation), 0 otherwise. */
-WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
 {
     static const wchar_t sessions[] = L"\\Sessions\\", objects[] = L"\\BaseNamedObjects\\";
     const size_t sessions_units = sizeof sessions / sizeof sessions[0] - 1;
@@ -957,11 +1172,12 @@ WINSHM_API unsigned long winshm_impl_user_name(const wchar_t *path, size_t units
 
 /* Sets staged's name from the object name of `handle`; no name if it has
  * none or it cannot be read. Returns a Win32 error, only for a failed allocation. */
-WINSHM_API unsigned long winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
+WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
 {
     union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
     winshm_impl_unicode_string *info = &small.name;
-    unsigned long needed = 0, error = 0;
+    unsigned long needed = 0;
+    winshm_impl_error error = 0;
     wchar_t *user_name = WINSHM_IMPL_NULL;
     long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &small, sizeof small, &needed);
     if (status < 0 && needed > sizeof small) {
@@ -983,12 +1199,13 @@ WINSHM_API unsigned long winshm_impl_name_from_handle(winshm *staged, void *hand
     return error;
 }
 
-WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
+WINSHM_IMPL_FN winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
 {
     winshm staged;
     winshm_impl_ntdll ntdll;
     winshm_impl_object_basic_information basic;
-    unsigned long error, needed = 0, required;
+    winshm_impl_error error;
+    unsigned long needed = 0, required;
     long status;
     winshm_result r = winshm_impl_check_target(shm, mode, WINSHM_IMPL_NULL);
     if (r != WINSHM_OK)
@@ -996,8 +1213,9 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     memset(&staged, 0, sizeof staged);
     if (!handle || handle == WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)))
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_HANDLE);
-    /* Proves that it is a section we may query, and learns its size. */
-    error = winshm_impl_query_size(handle, &staged.size_);
+    /* Proves that it is a pagefile-backed section we may query, and learns
+     * its size and flags. */
+    error = winshm_impl_query_section(handle, &staged);
     if (error == WINSHM_IMPL_ERROR_INVALID_HANDLE)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, error);
     if (!error)
@@ -1008,8 +1226,7 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     status = ntdll.query_object(handle, 0 /* ObjectBasicInformation */, &basic, sizeof basic, &needed);
     if (status < 0)
         return winshm_impl_fail_with(ntdll.status_to_error(status), 0);
-    required = WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_SECTION_MAP_READ) |
-               (mode == WINSHM_READ_WRITE ? WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_SECTION_MAP_WRITE) : 0u);
+    required = winshm_impl_rights(mode)->section_access;
     if ((basic.granted_access & required) != required)
         return winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
     error = winshm_impl_name_from_handle(&staged, handle, &ntdll);
@@ -1018,11 +1235,10 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     staged.handle_ = handle;
     staged.mode_ = mode;
     *shm = staged;
-    SetLastError(0);
-    return WINSHM_OK;
+    return winshm_impl_succeed();
 }
 
-WINSHM_API const char *winshm_result_string(winshm_result result)
+WINSHM_IMPL_FN const char *winshm_result_string(winshm_result result)
 {
     /* Indexed by -result: a table, so that no switch warning set (default
      * missing, or default with every case covered) can fire. */
@@ -1038,6 +1254,8 @@ WINSHM_API const char *winshm_result_string(winshm_result result)
         "name belongs to another kind of object",
         "shared memory is not open",
         "operating system error",
+        "address range in use",
+        "not supported by this version of Windows",
     };
     int index = -WINSHM_IMPL_CAST(int, result);
     if (index < 0 || index >= WINSHM_IMPL_CAST(int, sizeof texts / sizeof texts[0]))
