@@ -968,9 +968,7 @@ WINSHM_IMPL_FN void winshm_close(winshm *shm)
         return;
     CloseHandle(shm->handle_);
     winshm_impl_free_name(shm);
-    shm->handle_ = WINSHM_IMPL_NULL;
-    shm->size_ = 0;
-    shm->mode_ = WINSHM_IMPL_CAST(winshm_mode, 0);
+    memset(shm, 0, sizeof *shm);
 }
 
 WINSHM_IMPL_FN void winshm_move(winshm *dst, winshm *src)

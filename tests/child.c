@@ -7,6 +7,18 @@
  *                             offset 0, hold it until event DONE; exit 10 if this
  *                             process created it, 0 if it opened it, 20 - result on
  *                             failure, 40 if the size was smaller than asked
+ *   race-ex NAME SIZE START DONE
+ *                             as race, through winshm_create_ex with open_existing
+ *   reserve-read NAME OFFSET TEXT
+ *                             open_only read-write a reserve-only section (get_flags must
+ *                             say so), map it, commit the range of TEXT at OFFSET in this
+ *                             view, check TEXT there and zeros around it in its page
+ *   reserve-follow NAME PAGES open_only read-only a reserve-only section whose page 0 holds
+ *                             the number of pages published; commit and check each page
+ *                             (page i: every byte i & 0xFF, and i in its first 4 bytes) as it
+ *                             is published, re-checking all earlier ones each time, until PAGES
+ *   touch-reserved            create a reserve-only section, map it and write to a page that
+ *                             was never committed: must die of an access violation
  *   storm-create NAME N STATS create_only NAME, map, write, unmap, close, N times; every
  *                             create must be OK or ALREADY_EXISTS. Adds the OKs to the
  *                             counter at offset 0 of section STATS
@@ -138,6 +150,67 @@ static int storm(int creating, const char *name, int rounds, const char *stats_n
     return 0;
 }
 
+static int reserve_read(const char *name, size_t offset, const char *text)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    size_t length = strlen(text), page = winshm_page_size(), i;
+    const unsigned char *bytes;
+    if (winshm_open_only(&shm, name, WINSHM_READ_WRITE) != WINSHM_OK)
+        return 101;
+    if (winshm_get_flags(&shm) != WINSHM_RESERVE)
+        return 1;
+    if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK)
+        return 102;
+    if (winshm_commit(&view, offset, length) != WINSHM_OK || GetLastError() != 0)
+        return 2;
+    bytes = (const unsigned char *)view.data;
+    if (memcmp(bytes + offset, text, length) != 0)
+        return 3;
+    for (i = offset / page * page; i < (offset + length + page - 1) / page * page; ++i)
+        if ((i < offset || i >= offset + length) && bytes[i] != 0)
+            return 4;
+    return 0;
+}
+
+static int reserve_follow(const char *name, uint32_t pages)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    size_t page = winshm_page_size();
+    uint32_t seen = 0, i, tries;
+    if (winshm_open_only(&shm, name, WINSHM_READ_ONLY) != WINSHM_OK || winshm_get_flags(&shm) != WINSHM_RESERVE)
+        return 101;
+    if (winshm_map(&shm, WINSHM_READ_ONLY, 0, (size_t)(pages + 1) * page, &view) != WINSHM_OK)
+        return 102;
+    if (winshm_commit(&view, 0, page) != WINSHM_OK)
+        return 103;
+    for (tries = 0; seen < pages && tries < 600000; ++tries) {
+        /* The count lives in shared memory: read it once, check it, use the copy. */
+        uint32_t published = *(volatile uint32_t *)view.data;
+        MemoryBarrier(); /* the pages it counts were written before it */
+        if (published > pages)
+            return 1;
+        if (published > seen) {
+            if (winshm_commit(&view, page, published * page) != WINSHM_OK)
+                return 2;
+            seen = published;
+        }
+        for (i = 1; i <= seen; ++i) {
+            const unsigned char *p = (const unsigned char *)view.data + (size_t)i * page;
+            size_t k;
+            if (*(const uint32_t *)p != i)
+                return 3;
+            for (k = 4; k < page; ++k)
+                if (p[k] != (unsigned char)i)
+                    return 4;
+        }
+        if (seen < pages)
+            Sleep(0);
+    }
+    return seen == pages ? 0 : 5;
+}
+
 static void *parse_handle(const char *text)
 {
     return (void *)(uintptr_t)strtoull(text, NULL, 0);
@@ -176,14 +249,19 @@ static int run(int argc, char **argv)
         winshm_close(&shm);
         return 0;
     }
-    if (strcmp(argv[1], "race") == 0 && argc == 6) {
+    if ((strcmp(argv[1], "race") == 0 || strcmp(argv[1], "race-ex") == 0) && argc == 6) {
         uint64_t size = strtoull(argv[3], NULL, 10);
         HANDLE start = open_event(argv[4]), done = open_event(argv[5]);
         int created = -1;
         winshm_result r;
         if (!start || !done || WaitForSingleObject(start, 60000) != WAIT_OBJECT_0)
             return 101;
-        r = winshm_open_or_create(&shm, argv[2], WINSHM_READ_WRITE, size, NULL, &created);
+        if (argv[1][4] == '-') {
+            winshm_options options = {NULL, 0, 1};
+            r = winshm_create_ex(&shm, argv[2], WINSHM_READ_WRITE, size, &options, &created);
+        } else {
+            r = winshm_open_or_create(&shm, argv[2], WINSHM_READ_WRITE, size, NULL, &created);
+        }
         if (r != WINSHM_OK)
             return 20 - (int)r;
         if (winshm_get_size(&shm) < size)
@@ -226,6 +304,19 @@ static int run(int argc, char **argv)
         winshm_result r = winshm_adopt(&shm, parse_handle(argv[2]), WINSHM_READ_ONLY);
         return r == WINSHM_ERROR_INVALID_ARGUMENT ? 0 : 1;
     }
+    if (strcmp(argv[1], "touch-reserved") == 0) {
+        winshm_options options = {NULL, WINSHM_RESERVE, 0};
+        if (winshm_create_ex(&shm, NULL, WINSHM_READ_WRITE, 65536, &options, NULL) != WINSHM_OK ||
+            winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK)
+            return 101;
+        SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+        ((volatile char *)view.data)[100] = 1;
+        return 0;
+    }
+    if (strcmp(argv[1], "reserve-read") == 0 && argc == 5)
+        return reserve_read(argv[2], (size_t)strtoull(argv[3], NULL, 10), argv[4]);
+    if (strcmp(argv[1], "reserve-follow") == 0 && argc == 4)
+        return reserve_follow(argv[2], (uint32_t)strtoul(argv[3], NULL, 10));
     if ((strcmp(argv[1], "hold") == 0 || strcmp(argv[1], "crash") == 0) && argc == 5)
         return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], argv[1][0] == 'c');
     return 100;

@@ -14,13 +14,15 @@
 #include <string.h>
 #include "winshm.h"
 
-enum { NAMES = 3, SLOTS = 4, VIEWS = 6, SECTIONS = 32, PAGE = 4096, HISTORY = 24 };
+enum { NAMES = 3, SLOTS = 4, VIEWS = 6, SECTIONS = 32, HISTORY = 24 };
+static uint64_t PAGE; /* winshm_page_size(), set first thing */
 
 typedef struct section_model {
     int live;
     int name;               /* index into the name pool, -1 when unnamed */
     uint64_t size;          /* page-rounded */
     winshm_mode protection; /* the mode it was created with */
+    int reserve;            /* reserve-only: pages need winshm_commit in each view */
     int handles, views;
     unsigned char *bytes;
 } section_model;
@@ -38,6 +40,7 @@ typedef struct view_model {
     unsigned char *copy;    /* copy-on-write: the view's own bytes, valid for pages in `private_page` */
     unsigned char *private_page; /* per section page in the view: written, hence private */
     uint64_t first_page;
+    unsigned char *committed; /* reserve-only sections: per section page in the view, committed through it */
 } view_model;
 
 static section_model sections[SECTIONS];
@@ -51,8 +54,8 @@ static uint64_t rng_state, seed;
 static long step;
 static int on_wine, trace;
 static char history[HISTORY][200];
-static long result_counts[11];          /* by -result */
-static long writes, private_writes, views_checked;
+static long result_counts[13];          /* by -result */
+static long writes, private_writes, views_checked, commits;
 
 static uint64_t next_random(void)
 {
@@ -97,7 +100,7 @@ static void fail(const char *fmt, ...)
 
 static void expect_result(const char *what, winshm_result got, winshm_result expected)
 {
-    if (got <= 0 && got >= -10)
+    if (got <= 0 && got >= -12)
         ++result_counts[-got];
     if (got != expected)
         fail("%s returned %d (%s), the model expected %d (%s)", what, (int)got, winshm_result_string(got),
@@ -119,7 +122,7 @@ static void release_section(int id)
     }
 }
 
-static int new_section(int name, uint64_t size, winshm_mode protection)
+static int new_section(int name, uint64_t size, winshm_mode protection, int reserve)
 {
     int id;
     for (id = 0; id < SECTIONS && sections[id].live; ++id)
@@ -130,6 +133,7 @@ static int new_section(int name, uint64_t size, winshm_mode protection)
     sections[id].name = name;
     sections[id].size = (size + PAGE - 1) / PAGE * PAGE;
     sections[id].protection = protection;
+    sections[id].reserve = reserve;
     sections[id].bytes = (unsigned char *)calloc(1, (size_t)sections[id].size);
     if (name >= 0)
         name_owner[name] = id;
@@ -154,6 +158,7 @@ static void model_unmap(int v)
         return;
     free(views[v].copy);
     free(views[v].private_page);
+    free(views[v].committed);
     memset(&views[v], 0, sizeof views[v]);
     views[v].section = -1;
     --sections[id].views;
@@ -166,6 +171,13 @@ static unsigned char view_byte(const view_model *v, uint64_t at)
     if (v->mode == WINSHM_COPY_ON_WRITE && v->private_page[at / PAGE - v->first_page])
         return v->copy[at - v->offset];
     return sections[v->section].bytes[at];
+}
+
+/* Whether the view may touch the byte at section offset `at`: a reserve-only
+ * section's page must have been committed through this view. */
+static int view_may_touch(const view_model *v, uint64_t at)
+{
+    return !sections[v->section].reserve || v->committed[at / PAGE - v->first_page];
 }
 
 /* ---- random arguments ---- */
@@ -244,11 +256,24 @@ static int pick_view(int writable)
     return candidates[below((uint64_t)n)];
 }
 
+/* A random view of a reserve-only section, or any view when there is none. */
+static int pick_reserve_view(void)
+{
+    int candidates[VIEWS], n = 0, i;
+    for (i = 0; i < VIEWS; ++i)
+        if (views[i].section >= 0 && sections[views[i].section].reserve)
+            candidates[n++] = i;
+    if (n == 0 || below(6) == 0)
+        return pick_view(0);
+    return candidates[below((uint64_t)n)];
+}
+
 /* ---- the operations ---- */
 
-enum { CREATE_ONLY, OPEN_OR_CREATE, OPEN_ONLY };
+enum { CREATE_ONLY, OPEN_OR_CREATE, OPEN_ONLY, CREATE_EX };
 
-static winshm_result call_constructor(int kind, int wide, int slot, int name, winshm_mode mode, uint64_t size, int *created)
+static winshm_result call_constructor(int kind, int wide, int slot, int name, winshm_mode mode, uint64_t size,
+                                      const winshm_options *options, int *created)
 {
     wchar_t wide_name[128];
     const wchar_t *w = NULL;
@@ -270,6 +295,9 @@ static winshm_result call_constructor(int kind, int wide, int slot, int name, wi
     case OPEN_OR_CREATE:
         return wide ? winshm_open_or_create_w(shm, w, mode, size, NULL, created)
                     : winshm_open_or_create(shm, narrow, mode, size, NULL, created);
+    case CREATE_EX:
+        return wide ? winshm_create_ex_w(shm, w, mode, size, options, created)
+                    : winshm_create_ex(shm, narrow, mode, size, options, created);
     default:
         return wide ? winshm_open_only_w(shm, w, mode) : winshm_open_only(shm, narrow, mode);
     }
@@ -277,15 +305,27 @@ static winshm_result call_constructor(int kind, int wide, int slot, int name, wi
 
 static void step_constructor(int kind)
 {
-    static const char *kinds[] = {"create_only", "open_or_create", "open_only"};
+    static const char *kinds[] = {"create_only", "open_or_create", "open_only", "create_ex"};
+    static const unsigned flag_choices[] = {0, WINSHM_RESERVE, WINSHM_RESERVE, WINSHM_RESERVE, 0x2};
     int slot = pick_slot(0), name = random_name(), wide = (int)below(2), created = -1, owner;
+    winshm_options options = {NULL, 0, 0};
     winshm_mode mode = random_mode();
     uint64_t size = kind == OPEN_ONLY ? 0 : random_size();
     winshm_result expected, got;
-    int expect_created = 0;
-    note("%s%s(slot %d, %s, %s, %llu)", kinds[kind], wide ? "_w" : "", slot, name >= 0 ? names[name] : name == -1 ? "NULL" : name == -2 ? "\"\"" : "bad", mode_text(mode), (unsigned long long)size);
+    int expect_created = 0, creating_only, opening_existing;
+    if (kind == CREATE_EX) {
+        options.flags = flag_choices[below(5)];
+        options.open_existing = (int)below(2);
+        if (options.flags & WINSHM_RESERVE && below(4) != 0)
+            mode = WINSHM_READ_WRITE; /* mostly the mode a reservation needs */
+    }
+    creating_only = kind == CREATE_ONLY || (kind == CREATE_EX && !options.open_existing);
+    opening_existing = kind == OPEN_OR_CREATE || (kind == CREATE_EX && options.open_existing);
+    note("%s%s(slot %d, %s, %s, %llu, flags %u%s)", kinds[kind], wide ? "_w" : "", slot, name >= 0 ? names[name] : name == -1 ? "NULL" : name == -2 ? "\"\"" : "bad", mode_text(mode), (unsigned long long)size, options.flags, options.open_existing ? ", open_existing" : "");
     owner = name >= 0 ? name_owner[name] : -1;
-    if (slots[slot].section >= 0 || !mode_is_valid(mode) || (name == -1 && kind != CREATE_ONLY))
+    if (slots[slot].section >= 0 || !mode_is_valid(mode) || (name == -1 && !creating_only))
+        expected = WINSHM_ERROR_INVALID_ARGUMENT;
+    else if ((options.flags & ~(unsigned)WINSHM_RESERVE) || (options.flags & WINSHM_RESERVE && mode != WINSHM_READ_WRITE))
         expected = WINSHM_ERROR_INVALID_ARGUMENT;
     else if (kind != OPEN_ONLY && size == 0)
         expected = WINSHM_ERROR_INVALID_ARGUMENT;
@@ -293,7 +333,7 @@ static void step_constructor(int kind)
         expected = WINSHM_ERROR_OUT_OF_RANGE;
     else if (name == -2 || name == -3)
         expected = WINSHM_ERROR_INVALID_NAME;
-    else if (kind == CREATE_ONLY)
+    else if (creating_only)
         expected = owner >= 0 ? WINSHM_ERROR_ALREADY_EXISTS : WINSHM_OK;
     else if (kind == OPEN_ONLY)
         expected = owner >= 0 ? WINSHM_OK : WINSHM_ERROR_NOT_FOUND;
@@ -301,14 +341,16 @@ static void step_constructor(int kind)
         expected = sections[owner].size < size ? WINSHM_ERROR_OUT_OF_RANGE : WINSHM_OK;
     else
         expected = WINSHM_OK, expect_created = 1;
-    got = call_constructor(kind, wide, slot, name, mode, size, &created);
+    if (creating_only && expected == WINSHM_OK)
+        expect_created = 1;
+    got = call_constructor(kind, wide, slot, name, mode, size, &options, &created);
     expect_result(kinds[kind], got, expected);
-    if (kind == OPEN_OR_CREATE && created != expect_created)
-        fail("open_or_create: *created is %d, the model expected %d", created, expect_created);
+    if ((opening_existing || kind == CREATE_EX) && created != expect_created)
+        fail("%s: *created is %d, the model expected %d", kinds[kind], created, expect_created);
     if (got != WINSHM_OK)
         return;
     if (owner < 0)
-        owner = new_section(name, size, mode);
+        owner = new_section(name, size, mode, (options.flags & WINSHM_RESERVE) != 0);
     slots[slot].section = owner;
     slots[slot].mode = mode;
     ++sections[owner].handles;
@@ -397,6 +439,8 @@ static void step_map(void)
         views[v].copy = (unsigned char *)malloc(views[v].size);
         views[v].private_page = (unsigned char *)calloc(1, (size_t)((offset + views[v].size - 1) / PAGE - views[v].first_page + 1));
     }
+    if (sections[id].reserve)
+        views[v].committed = (unsigned char *)calloc(1, (size_t)((offset + views[v].size - 1) / PAGE - views[v].first_page + 1));
     ++sections[id].views;
     if (real_views[v].size != views[v].size)
         fail("map: view size %llu, expected %llu", (unsigned long long)real_views[v].size, (unsigned long long)views[v].size);
@@ -424,6 +468,22 @@ static void step_write(void)
     }
     at = (size_t)below(m->size);
     length = (size_t)(1 + below(m->size - at < 300 ? m->size - at : 300));
+    if (sections[m->section].reserve) {
+        /* only within one page committed through this view */
+        size_t page_end = (size_t)((m->offset + at) / PAGE * PAGE + PAGE - m->offset);
+        size_t tries;
+        for (tries = 0; tries < 8 && !view_may_touch(m, m->offset + at); ++tries)
+            at = (size_t)below(m->size); /* look for a committed page */
+        page_end = (size_t)((m->offset + at) / PAGE * PAGE + PAGE - m->offset);
+        if (page_end > m->size)
+            page_end = m->size;
+        if (!view_may_touch(m, m->offset + at)) {
+            note("write(view %d, at %llu): page not committed in this view", v, (unsigned long long)at);
+            return;
+        }
+        if (at + length > page_end)
+            length = page_end - at;
+    }
     note("write(view %d, at %llu, %llu bytes of %u)", v, (unsigned long long)at, (unsigned long long)length, value);
     memset((unsigned char *)real_views[v].data + at, value, length);
     ++writes;
@@ -450,6 +510,36 @@ static void step_write(void)
     }
 }
 
+static void step_commit(void)
+{
+    int v = pick_reserve_view();
+    view_model *m = &views[v];
+    size_t view_size = m->section >= 0 ? m->size : 0, offset, size;
+    winshm_result expected, got;
+    uint64_t r = below(20), first, last, p;
+    offset = r < 16 && view_size ? (size_t)below(view_size) : r < 18 ? view_size + (size_t)below(3) : SIZE_MAX - (size_t)below(3);
+    r = below(20);
+    size = r < 3 ? 0 : r < 16 ? (size_t)(1 + below(3 * PAGE)) : r < 18 ? SIZE_MAX : (size_t)(view_size - offset + 1);
+    note("commit(view %d, offset %llu, size %llu)", v, (unsigned long long)offset, (unsigned long long)size);
+    if (m->section < 0)
+        expected = WINSHM_ERROR_NOT_OPEN;
+    else if (offset >= view_size || size > view_size - offset)
+        expected = WINSHM_ERROR_OUT_OF_RANGE;
+    else
+        expected = WINSHM_OK;
+    got = winshm_commit(&real_views[v], offset, size);
+    expect_result("commit", got, expected);
+    if (got != WINSHM_OK || !sections[m->section].reserve)
+        return;
+    ++commits;
+    if (size == 0)
+        size = view_size - offset;
+    first = (m->offset + offset) / PAGE;
+    last = (m->offset + offset + size - 1) / PAGE;
+    for (p = first; p <= last; ++p)
+        m->committed[p - m->first_page] = 1;
+}
+
 /* ---- checks after every step ---- */
 
 static void check_everything(void)
@@ -472,6 +562,8 @@ static void check_everything(void)
             fail("slot %d: name \"%s\", expected \"%s\"", i, winshm_get_name(shm), expected_name);
         if (wcscmp(winshm_get_name_w(shm), expected_wide) != 0)
             fail("slot %d: the UTF-16 name differs from \"%s\"", i, expected_name);
+        if (winshm_get_flags(shm) != (id >= 0 && sections[id].reserve ? (unsigned)WINSHM_RESERVE : 0u))
+            fail("slot %d: flags %u, the model says %d", i, winshm_get_flags(shm), id >= 0 && sections[id].reserve);
     }
     for (i = 0; i < VIEWS; ++i) {
         const view_model *m = &views[i];
@@ -480,14 +572,14 @@ static void check_everything(void)
         if (m->section < 0)
             continue;
         ++views_checked;
-        if (m->mode != WINSHM_COPY_ON_WRITE) {
+        if (m->mode != WINSHM_COPY_ON_WRITE && !sections[m->section].reserve) {
             if (memcmp(bytes, sections[m->section].bytes + m->offset, m->size) != 0)
                 fail("view %d shows other bytes than the model", i);
             continue;
         }
         for (k = 0; k < m->size; ++k)
-            if (bytes[k] != view_byte(m, m->offset + k))
-                fail("copy-on-write view %d: byte %llu is %u, the model says %u", i, (unsigned long long)k, bytes[k],
+            if (view_may_touch(m, m->offset + k) && bytes[k] != view_byte(m, m->offset + k))
+                fail("view %d: byte %llu is %u, the model says %u", i, (unsigned long long)k, bytes[k],
                      view_byte(m, m->offset + k));
     }
 }
@@ -516,6 +608,7 @@ int main(int argc, char **argv)
         seed = (uint64_t)now.QuadPart ^ ((uint64_t)GetCurrentProcessId() << 32);
     }
     rng_state = seed ? seed : 1;
+    PAGE = winshm_page_size();
     on_wine = ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
     printf("model_check: seed %llu, %ld steps%s\n", (unsigned long long)seed, steps, on_wine ? " (under Wine)" : "");
     fflush(stdout);
@@ -530,12 +623,14 @@ int main(int argc, char **argv)
         views[i].section = -1;
     for (step = 0; step < steps; ++step) {
         uint64_t r = below(100);
-        if (r < 9)
+        if (r < 5)
             step_constructor(CREATE_ONLY);
-        else if (r < 17)
+        else if (r < 10)
             step_constructor(OPEN_OR_CREATE);
-        else if (r < 25)
+        else if (r < 16)
             step_constructor(OPEN_ONLY);
+        else if (r < 25)
+            step_constructor(CREATE_EX);
         else if (r < 33)
             step_close();
         else if (r < 37)
@@ -544,8 +639,10 @@ int main(int argc, char **argv)
             step_swap();
         else if (r < 58)
             step_map();
-        else if (r < 66)
+        else if (r < 63)
             step_unmap();
+        else if (r < 72)
+            step_commit();
         else
             step_write();
         check_everything();
@@ -556,9 +653,10 @@ int main(int argc, char **argv)
         winshm_close(&shms[i]);
     printf("model_check: %ld steps checked against the model (seed %llu)\n", steps, (unsigned long long)seed);
     printf("  results:");
-    for (i = 0; i <= 10; ++i)
-        printf(" %s %ld%s", winshm_result_string((winshm_result)-i), result_counts[i], i < 10 ? "," : "\n");
-    printf("  %ld writes (%ld to copy-on-write views), %ld view comparisons\n", writes, private_writes, views_checked);
+    for (i = 0; i <= 12; ++i)
+        printf(" %s %ld%s", winshm_result_string((winshm_result)-i), result_counts[i], i < 12 ? "," : "\n");
+    printf("  %ld writes (%ld to copy-on-write views), %ld commits to reserve-only sections, %ld view comparisons\n",
+           writes, private_writes, commits, views_checked);
     printf("model_check: 1 passed, 0 failed\n");
     return 0;
 }

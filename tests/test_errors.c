@@ -4,14 +4,16 @@
 static const winshm_result all_results[] = {
     WINSHM_OK, WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_ERROR_INVALID_NAME, WINSHM_ERROR_ALREADY_EXISTS,
     WINSHM_ERROR_NOT_FOUND, WINSHM_ERROR_ACCESS_DENIED, WINSHM_ERROR_OUT_OF_RANGE, WINSHM_ERROR_OUT_OF_MEMORY,
-    WINSHM_ERROR_NAME_IN_USE, WINSHM_ERROR_NOT_OPEN, WINSHM_ERROR_OS};
+    WINSHM_ERROR_NAME_IN_USE, WINSHM_ERROR_NOT_OPEN, WINSHM_ERROR_OS, WINSHM_ERROR_ADDRESS_IN_USE,
+    WINSHM_ERROR_NOT_SUPPORTED};
 
 Test(result_string, is_short_distinct_and_never_null)
 {
     size_t i, j, n = sizeof all_results / sizeof all_results[0];
     const char *unknown = winshm_result_string((winshm_result)12345);
     cr_assert_not_null(unknown);
-    cr_assert_not_null(winshm_result_string((winshm_result)-11));
+    cr_assert_str_eq(winshm_result_string((winshm_result)-13), unknown);
+    cr_assert_str_eq(winshm_result_string((winshm_result)1), unknown);
     for (i = 0; i < n; ++i) {
         const char *text = winshm_result_string(all_results[i]);
         cr_assert_not_null(text);
@@ -37,6 +39,9 @@ Test(result_codes, keep_their_contract_values)
     cr_assert_eq(WINSHM_ERROR_NAME_IN_USE, -8);
     cr_assert_eq(WINSHM_ERROR_NOT_OPEN, -9);
     cr_assert_eq(WINSHM_ERROR_OS, -10);
+    cr_assert_eq(WINSHM_ERROR_ADDRESS_IN_USE, -11);
+    cr_assert_eq(WINSHM_ERROR_NOT_SUPPORTED, -12);
+    cr_assert_eq(WINSHM_RESERVE, 1);
     cr_assert_eq(WINSHM_READ_ONLY, 1);
     cr_assert_eq(WINSHM_READ_WRITE, 2);
     cr_assert_eq(WINSHM_COPY_ON_WRITE, 3);
@@ -63,6 +68,9 @@ Test(error_mapping, follows_the_contract)
         {ERROR_INVALID_HANDLE, 1, WINSHM_ERROR_NAME_IN_USE},
         {ERROR_INVALID_HANDLE, 0, WINSHM_ERROR_OS},
         {ERROR_INVALID_PARAMETER, 0, WINSHM_ERROR_INVALID_ARGUMENT},
+        {ERROR_INVALID_ADDRESS, 0, WINSHM_ERROR_ADDRESS_IN_USE},
+        {ERROR_NOT_SUPPORTED, 0, WINSHM_ERROR_NOT_SUPPORTED},
+        {ERROR_CALL_NOT_IMPLEMENTED, 1, WINSHM_ERROR_NOT_SUPPORTED},
         {ERROR_GEN_FAILURE, 1, WINSHM_ERROR_OS},
         {ERROR_SHARING_VIOLATION, 0, WINSHM_ERROR_OS},
         {ERROR_SUCCESS, 1, WINSHM_ERROR_OS}, /* a failure that gave no reason is still a failure */

@@ -199,11 +199,12 @@ static inline void wait_event(HANDLE event, HANDLE child)
                  "the child exited or hung before it signalled");
 }
 
-/* One round of racing open_or_create: `children` processes start together
+/* One round of racing open_or_create (or `how` the child is told to open):
+ * `children` processes start together
  * from one event, each opens or creates `name`, counts itself in, and holds
  * the section until all have counted. Asserts one creator, the count, and
  * that no child saw a size smaller than asked (its exit code says so). */
-static inline void race_round(int children, uint64_t size)
+static inline void race_round_with(const char *how, int children, uint64_t size)
 {
     const char *name = unique_name("race");
     const char *start_name = unique_name("race_start");
@@ -215,7 +216,7 @@ static inline void race_round(int children, uint64_t size)
     int i, creators = 0, openers = 0, waited;
     cr_assert_leq(children, 64);
     for (i = 0; i < children; ++i)
-        processes[i] = start_child("race %s %llu %s %s", name, (unsigned long long)size, start_name, done_name);
+        processes[i] = start_child("%s %s %llu %s %s", how, name, (unsigned long long)size, start_name, done_name);
     cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
     SetEvent(start);
     for (waited = 0; winshm_open_only(&shm, name, WINSHM_READ_ONLY) == WINSHM_ERROR_NOT_FOUND && waited < 60000; ++waited)
@@ -240,5 +241,7 @@ static inline void race_round(int children, uint64_t size)
     CloseHandle(start);
     CloseHandle(done);
 }
+/* race: the children call winshm_open_or_create; race-ex: winshm_create_ex with open_existing. */
+#define race_round(children, size) race_round_with("race", (children), (size))
 
 #endif
