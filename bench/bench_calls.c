@@ -10,6 +10,7 @@
  *   bench_calls.exe [rounds] [calls_per_round]     default 21 rounds of 200 calls
  */
 #include <windows.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "winshm.h"
@@ -128,6 +129,21 @@ static void r_map_unaligned(void)
     UnmapViewOfFile(p);
 }
 
+/* ---- commit on demand: 64 KiB at a time, each call a range not committed yet ---- */
+#define COMMIT_STEP ((size_t)64 << 10)
+static winshm_view commit_views[2]; /* winshm's and raw's, each of its own reserve-only section */
+static size_t commit_cursor[2];
+static void w_commit(void)
+{
+    CHECK(winshm_commit(&commit_views[0], commit_cursor[0], COMMIT_STEP) == WINSHM_OK);
+    commit_cursor[0] += COMMIT_STEP;
+}
+static void r_commit(void)
+{
+    CHECK(VirtualAlloc((char *)commit_views[1].data + commit_cursor[1], COMMIT_STEP, MEM_COMMIT, PAGE_READWRITE) != NULL);
+    commit_cursor[1] += COMMIT_STEP;
+}
+
 #ifdef WINSHM_BENCH_BOOST
 extern int boost_setup(const char *existing_name);
 extern void boost_teardown(void);
@@ -213,6 +229,58 @@ static void compare(const char *label, void (*winshm_op)(void), void (*raw_op)(v
         free(samples[k]);
 }
 
+/* The process's private commit and the system's commit charge, in KiB. */
+static void commit_figures(unsigned long long *process_kib, unsigned long long *system_kib)
+{
+    PROCESS_MEMORY_COUNTERS_EX counters;
+    MEMORYSTATUSEX status;
+    memset(&counters, 0, sizeof counters);
+    counters.cb = sizeof counters;
+    K32GetProcessMemoryInfo(GetCurrentProcess(), (PROCESS_MEMORY_COUNTERS *)&counters, sizeof counters);
+    status.dwLength = sizeof status;
+    GlobalMemoryStatusEx(&status);
+    *process_kib = (unsigned long long)counters.PrivateUsage >> 10;
+    *system_kib = (status.ullTotalPageFile - status.ullAvailPageFile) >> 10;
+}
+
+static void print_commit_row(const char *label, unsigned long long process0, unsigned long long system0)
+{
+    unsigned long long process_kib, system_kib;
+    commit_figures(&process_kib, &system_kib);
+    printf("| %-52s | %+14lld | %+14lld |\n", label, (long long)(process_kib - process0), (long long)(system_kib - system0));
+}
+
+/* The commit charge a 64 GiB section costs, reserve-only and not. */
+static void commit_charge(void)
+{
+    const uint64_t size = (uint64_t)64 << 30;
+    winshm_options reserve = {NULL, WINSHM_RESERVE, 0};
+    winshm shm = {0}, plain = {0};
+    winshm_view view = {0};
+    unsigned long long process0, system0;
+    winshm_result r;
+    printf("Commit charge of a 64 GiB section, KiB more than before it was created\n\n");
+    printf("| %-52s | %-14s | %-14s |\n", "state", "process", "system");
+    printf("|------------------------------------------------------|----------------|----------------|\n");
+    commit_figures(&process0, &system0);
+    CHECK(winshm_create_ex(&shm, NULL, WINSHM_READ_WRITE, size, &reserve, NULL) == WINSHM_OK);
+    CHECK(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) == WINSHM_OK);
+    print_commit_row("reserve-only, created and mapped", process0, system0);
+    CHECK(winshm_commit(&view, 0, (size_t)1 << 20) == WINSHM_OK);
+    memset(view.data, 1, (size_t)1 << 20);
+    print_commit_row("reserve-only, 1 MiB committed and written", process0, system0);
+    winshm_unmap(&view);
+    winshm_close(&shm);
+    r = winshm_create_only(&plain, NULL, WINSHM_READ_WRITE, size, NULL);
+    if (r == WINSHM_OK) {
+        print_commit_row("not reserve-only (committed in full), created", process0, system0);
+        winshm_close(&plain);
+    } else {
+        printf("| %-52s | %-31s |\n", "not reserve-only (committed in full), created", winshm_result_string(r));
+    }
+    printf("\n");
+}
+
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 21;
@@ -241,6 +309,24 @@ int main(int argc, char **argv)
     compare("open_or_create, raw checks size", w_open_or_create, r_open_or_create_query, NULL, rounds, calls);
     compare("size query", w_size, r_size, BOOST_OP(boost_size), rounds, calls * 100);
     compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, BOOST_OP(boost_map_unaligned), rounds, calls);
+    {
+        /* Enough reserved for every call of every round, plus the warm-up. */
+        const uint64_t reserved = (uint64_t)(rounds + 1) * (uint64_t)calls * COMMIT_STEP + COMMIT_STEP;
+        winshm_options reserve = {NULL, WINSHM_RESERVE, 0};
+        winshm sections[2] = {{0}, {0}};
+        int k;
+        for (k = 0; k < 2; ++k) {
+            CHECK(winshm_create_ex(&sections[k], NULL, WINSHM_READ_WRITE, reserved, &reserve, NULL) == WINSHM_OK);
+            CHECK(winshm_map(&sections[k], WINSHM_READ_WRITE, 0, 0, &commit_views[k]) == WINSHM_OK);
+        }
+        compare("commit 64 KiB, reserve-only view", w_commit, r_commit, NULL, rounds, calls);
+        for (k = 0; k < 2; ++k) {
+            winshm_unmap(&commit_views[k]);
+            winshm_close(&sections[k]);
+        }
+    }
+    printf("\n");
+    commit_charge();
 #ifdef WINSHM_BENCH_BOOST
     boost_teardown();
 #endif
