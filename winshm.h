@@ -89,15 +89,6 @@
 #  define WINSHM_IMPL_NULL NULL
 #endif
 
-/* With WINSHM_API `static`, a file that calls one function would otherwise
- * warn about every other one ("defined but not used"). */
-#if defined(__GNUC__) || defined(__clang__)
-#  define WINSHM_IMPL_UNUSED __attribute__((unused))
-#else
-#  define WINSHM_IMPL_UNUSED
-#endif
-#define WINSHM_IMPL_FN WINSHM_API WINSHM_IMPL_UNUSED
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -271,7 +262,18 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
 WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode);
 
 /* ------------------------------------------------------------ implementation */
-/* Everything below is private. Names start with winshm_impl_ / WINSHM_IMPL_. */
+/* Everything below is private. Names start with winshm_impl_ / WINSHM_IMPL_.
+ *
+ * With WINSHM_API `static`, a file that calls one function would otherwise
+ * warn about every other one ("defined but not used"): that warning is off
+ * for the definitions below, and only for them. */
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wunused-function"
+#elif defined(_MSC_VER)
+#  pragma warning(push)
+#  pragma warning(disable: 4505) /* unreferenced function with internal linkage removed */
+#endif
 
 /* kernel32, declared here with exactly the types <windows.h> uses, so that
  * either header may come first. SIZE_T is ULONG_PTR: unsigned long on Win32. */
@@ -452,7 +454,7 @@ typedef struct winshm_impl_mode_rights {
     unsigned long section_access;
 } winshm_impl_mode_rights;
 
-WINSHM_IMPL_FN const winshm_impl_mode_rights *winshm_impl_rights(winshm_mode mode)
+WINSHM_API const winshm_impl_mode_rights *winshm_impl_rights(winshm_mode mode)
 {
     static const winshm_impl_mode_rights table[] = {
         {0, 0, 0},
@@ -472,7 +474,7 @@ typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long statu
  * the call named an object: only then does ERROR_INVALID_HANDLE mean that the
  * name belongs to an object of another type. It is called for failures only,
  * so even an error of 0 (a call that failed without saying why) is WINSHM_ERROR_OS. */
-WINSHM_IMPL_FN winshm_result winshm_impl_result_from_error(winshm_impl_error error, int by_name)
+WINSHM_API winshm_result winshm_impl_result_from_error(winshm_impl_error error, int by_name)
 {
     switch (error) {
     case WINSHM_IMPL_ERROR_ALREADY_EXISTS: return WINSHM_ERROR_ALREADY_EXISTS;
@@ -500,26 +502,26 @@ WINSHM_IMPL_FN winshm_result winshm_impl_result_from_error(winshm_impl_error err
 
 /* Sets the last error and returns the result: every failure goes through here
  * or through winshm_impl_result_from_error, so GetLastError() always matches. */
-WINSHM_IMPL_FN winshm_result winshm_impl_fail(winshm_result result, winshm_impl_error error)
+WINSHM_API winshm_result winshm_impl_fail(winshm_result result, winshm_impl_error error)
 {
     SetLastError(error);
     return result;
 }
 
-WINSHM_IMPL_FN winshm_result winshm_impl_fail_with(winshm_impl_error error, int by_name)
+WINSHM_API winshm_result winshm_impl_fail_with(winshm_impl_error error, int by_name)
 {
     SetLastError(error);
     return winshm_impl_result_from_error(error, by_name);
 }
 
 /* Every success goes through here: GetLastError() is 0 afterwards. */
-WINSHM_IMPL_FN winshm_result winshm_impl_succeed(void)
+WINSHM_API winshm_result winshm_impl_succeed(void)
 {
     SetLastError(0);
     return WINSHM_OK;
 }
 
-WINSHM_IMPL_FN int winshm_impl_mode_is_valid(winshm_mode mode)
+WINSHM_API int winshm_impl_mode_is_valid(winshm_mode mode)
 {
     return mode == WINSHM_READ_ONLY || mode == WINSHM_READ_WRITE || mode == WINSHM_COPY_ON_WRITE;
 }
@@ -528,7 +530,7 @@ WINSHM_IMPL_FN int winshm_impl_mode_is_valid(winshm_mode mode)
  * caching them keeps GetSystemInfo off the map path. Each cached value is
  * read once into a local and is either 0 or right, so a race only repeats
  * the lookup. */
-WINSHM_IMPL_FN void winshm_impl_memory_geometry(uint32_t *page_size, uint32_t *granularity)
+WINSHM_API void winshm_impl_memory_geometry(uint32_t *page_size, uint32_t *granularity)
 {
     static volatile uint32_t cached_page_size, cached_granularity;
     uint32_t page = cached_page_size, grain = cached_granularity;
@@ -543,14 +545,14 @@ WINSHM_IMPL_FN void winshm_impl_memory_geometry(uint32_t *page_size, uint32_t *g
     *granularity = grain;
 }
 
-WINSHM_IMPL_FN uint32_t winshm_page_size(void)
+WINSHM_API uint32_t winshm_page_size(void)
 {
     uint32_t page_size, granularity;
     winshm_impl_memory_geometry(&page_size, &granularity);
     return page_size;
 }
 
-WINSHM_IMPL_FN uint32_t winshm_allocation_granularity(void)
+WINSHM_API uint32_t winshm_allocation_granularity(void)
 {
     uint32_t page_size, granularity;
     winshm_impl_memory_geometry(&page_size, &granularity);
@@ -567,7 +569,7 @@ typedef struct winshm_impl_ntdll {
 
 /* Fills `ntdll`; returns a Win32 error, 0 on success. Each cached pointer is
  * read once and is either NULL or right, so a race only repeats the lookup. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
+WINSHM_API winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
 {
     static winshm_impl_nt_query_section_fn volatile cached_query_section;
     static winshm_impl_nt_query_object_fn volatile cached_query_object;
@@ -596,7 +598,7 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll
 /* Learns the section's size and flags from the kernel, into `shm`. Only a
  * pagefile-backed data section is accepted: anything else, a file or image
  * section included, is ERROR_INVALID_HANDLE, as a handle of another type is. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_query_section(void *handle, winshm *shm)
+WINSHM_API winshm_impl_error winshm_impl_query_section(void *handle, winshm *shm)
 {
     winshm_impl_ntdll ntdll;
     winshm_impl_section_basic_information info;
@@ -618,7 +620,7 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_query_section(void *handle, winshm 
 
 /* One allocation for both spellings of a name: `units` UTF-16 units and
  * `bytes` UTF-8 bytes, each with room for its terminator. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_alloc(winshm *shm, size_t units, size_t bytes)
+WINSHM_API winshm_impl_error winshm_impl_name_alloc(winshm *shm, size_t units, size_t bytes)
 {
     void *block = WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + bytes + 1);
     if (!block)
@@ -630,8 +632,17 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_alloc(winshm *shm, size_t unit
     return 0;
 }
 
+/* A name of `length` units (bytes or UTF-16 units), counted no further than
+ * `limit` + 1: empty is an invalid name, past `limit` too long. */
+WINSHM_API winshm_impl_error winshm_impl_name_length_error(size_t length, size_t limit)
+{
+    if (length == 0)
+        return WINSHM_IMPL_ERROR_INVALID_NAME;
+    return length > limit ? WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE) : 0;
+}
+
 /* Fills shm->name_w_ and shm->name_ from a UTF-8 name. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const char *name)
+WINSHM_API winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const char *name)
 {
     /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer name is too
      * long whatever it says: stop counting there. */
@@ -641,10 +652,9 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const c
     winshm_impl_error error;
     while (bytes <= max_bytes && name[bytes])
         ++bytes;
-    if (bytes == 0)
-        return WINSHM_IMPL_ERROR_INVALID_NAME;
-    if (bytes > max_bytes)
-        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    error = winshm_impl_name_length_error(bytes, max_bytes);
+    if (error)
+        return error;
     units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, bytes), WINSHM_IMPL_NULL, 0);
     if (units <= 0)
         return GetLastError();
@@ -659,17 +669,16 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const c
 }
 
 /* As winshm_impl_name_from_utf8, from a UTF-16 name. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
+WINSHM_API winshm_impl_error winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
 {
     size_t units = 0;
     int bytes;
     winshm_impl_error error;
     while (units <= WINSHM_IMPL_MAX_NAME_UNITS && name[units])
         ++units;
-    if (units == 0)
-        return WINSHM_IMPL_ERROR_INVALID_NAME;
-    if (units > WINSHM_IMPL_MAX_NAME_UNITS)
-        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    error = winshm_impl_name_length_error(units, WINSHM_IMPL_MAX_NAME_UNITS);
+    if (error)
+        return error;
     bytes = WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, units),
                                 WINSHM_IMPL_NULL, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
     if (bytes <= 0)
@@ -683,7 +692,7 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_utf16(winshm *shm, const 
     return 0;
 }
 
-WINSHM_IMPL_FN void winshm_impl_free_name(winshm *shm)
+WINSHM_API void winshm_impl_free_name(winshm *shm)
 {
     WINSHM_FREE(shm->name_w_);
     shm->name_w_ = WINSHM_IMPL_NULL;
@@ -692,14 +701,14 @@ WINSHM_IMPL_FN void winshm_impl_free_name(winshm *shm)
 
 /* The rights OpenFileMappingW and DuplicateHandle ask for: what `mode` maps,
  * plus SECTION_QUERY for the size. */
-WINSHM_IMPL_FN unsigned long winshm_impl_open_access(winshm_mode mode)
+WINSHM_API unsigned long winshm_impl_open_access(winshm_mode mode)
 {
     return WINSHM_IMPL_SECTION_QUERY | winshm_impl_rights(mode)->section_access;
 }
 
 /* Opens by name into `shm`, whose name is already set. On failure the name
  * is freed and nothing is open. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
+WINSHM_API winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
 {
     winshm_impl_error error;
     void *handle = OpenFileMappingW(winshm_impl_open_access(mode), 0, shm->name_w_);
@@ -732,7 +741,7 @@ typedef struct winshm_impl_security {
  * WRITE_DAC: so a reduced-rights duplicate can never be duplicated back to
  * more rights, by anyone. A named section keeps the default DACL, or it could
  * not be opened by name. */
-WINSHM_IMPL_FN winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
+WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
                                                                      const winshm_permissions *perm, int named)
 {
     int unrestricted = perm && perm->unrestricted;
@@ -767,7 +776,7 @@ WINSHM_IMPL_FN winshm_impl_security_attributes *winshm_impl_security_for(winshm_
 
 /* Creates (or, with options->open_existing, opens) the section named in
  * `staged` and moves it into `shm` on success. Owns staged's name either way. */
-WINSHM_IMPL_FN winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
+WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_mode mode, uint64_t size,
                                             const winshm_options *options, int *created)
 {
     winshm_impl_security security_storage;
@@ -836,7 +845,7 @@ WINSHM_IMPL_FN winshm_result winshm_impl_create(winshm *shm, winshm *staged, win
 
 /* Checks shared by every constructor. Returns WINSHM_OK or a failure with
  * the last error set. */
-WINSHM_IMPL_FN winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode mode, int *created)
+WINSHM_API winshm_result winshm_impl_check_target(const winshm *shm, winshm_mode mode, int *created)
 {
     if (created)
         *created = 0;
@@ -848,7 +857,7 @@ WINSHM_IMPL_FN winshm_result winshm_impl_check_target(const winshm *shm, winshm_
 /* Checks that `shm` is open and can serve `mode` (a view, or a duplicate).
  * A read-write grant needs a read-write winshm: checked here, not left to
  * Windows, because Wine grants a read-write view of a read-only section. */
-WINSHM_IMPL_FN winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode mode)
+WINSHM_API winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode mode)
 {
     if (!shm)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
@@ -862,7 +871,7 @@ WINSHM_IMPL_FN winshm_result winshm_impl_check_grant(const winshm *shm, winshm_m
 }
 
 /* Checks what create_ex is asked for, before any name is built. */
-WINSHM_IMPL_FN winshm_result winshm_impl_check_creation(int named, winshm_mode mode, uint64_t size,
+WINSHM_API winshm_result winshm_impl_check_creation(int named, winshm_mode mode, uint64_t size,
                                                     const winshm_options *options)
 {
     uint64_t page_size;
@@ -880,7 +889,7 @@ WINSHM_IMPL_FN winshm_result winshm_impl_check_creation(int named, winshm_mode m
 /* Every constructor in one. The name comes as UTF-8 or as UTF-16 (the other
  * pointer NULL), or not at all: an unnamed section, which only creating
  * without open_existing accepts. options NULL: open by name only. */
-WINSHM_IMPL_FN winshm_result winshm_impl_construct(winshm *shm, const char *utf8, const wchar_t *utf16, winshm_mode mode,
+WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, const wchar_t *utf16, winshm_mode mode,
                                                uint64_t size, const winshm_options *options, int *created)
 {
     winshm staged;
@@ -910,59 +919,59 @@ WINSHM_IMPL_FN winshm_result winshm_impl_construct(winshm *shm, const char *utf8
 
 /* ------------------------------------------------------------ public functions */
 
-WINSHM_IMPL_FN winshm_result winshm_create_ex(winshm *shm, const char *name, winshm_mode mode, uint64_t size,
+WINSHM_API winshm_result winshm_create_ex(winshm *shm, const char *name, winshm_mode mode, uint64_t size,
                                           const winshm_options *options, int *created)
 {
     static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
     return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options ? options : &defaults, created);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
+WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
                                             const winshm_options *options, int *created)
 {
     static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
     return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, options ? options : &defaults, created);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
     winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
     options.permissions = perm;
     return winshm_create_ex(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
 {
     winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
     options.permissions = perm;
     return winshm_create_ex_w(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
     winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
     options.permissions = perm;
     return winshm_create_ex(shm, name, mode, size, &options, created);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
 {
     winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
     options.permissions = perm;
     return winshm_create_ex_w(shm, name, mode, size, &options, created);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
+WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
 {
     return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
+WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
 {
     return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
 }
 
-WINSHM_IMPL_FN void winshm_close(winshm *shm)
+WINSHM_API void winshm_close(winshm *shm)
 {
     if (!shm || !shm->handle_)
         return;
@@ -971,7 +980,7 @@ WINSHM_IMPL_FN void winshm_close(winshm *shm)
     memset(shm, 0, sizeof *shm);
 }
 
-WINSHM_IMPL_FN void winshm_move(winshm *dst, winshm *src)
+WINSHM_API void winshm_move(winshm *dst, winshm *src)
 {
     if (!dst || !src || dst == src)
         return;
@@ -980,7 +989,7 @@ WINSHM_IMPL_FN void winshm_move(winshm *dst, winshm *src)
     memset(src, 0, sizeof *src);
 }
 
-WINSHM_IMPL_FN void winshm_swap(winshm *a, winshm *b)
+WINSHM_API void winshm_swap(winshm *a, winshm *b)
 {
     winshm held;
     if (!a || !b)
@@ -990,42 +999,42 @@ WINSHM_IMPL_FN void winshm_swap(winshm *a, winshm *b)
     *b = held;
 }
 
-WINSHM_IMPL_FN int winshm_is_open(const winshm *shm)
+WINSHM_API int winshm_is_open(const winshm *shm)
 {
     return shm && shm->handle_;
 }
 
-WINSHM_IMPL_FN const char *winshm_get_name(const winshm *shm)
+WINSHM_API const char *winshm_get_name(const winshm *shm)
 {
     return shm && shm->name_ ? shm->name_ : "";
 }
 
-WINSHM_IMPL_FN const wchar_t *winshm_get_name_w(const winshm *shm)
+WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm)
 {
     return shm && shm->name_w_ ? shm->name_w_ : L"";
 }
 
-WINSHM_IMPL_FN winshm_mode winshm_get_mode(const winshm *shm)
+WINSHM_API winshm_mode winshm_get_mode(const winshm *shm)
 {
     return shm ? shm->mode_ : WINSHM_IMPL_CAST(winshm_mode, 0);
 }
 
-WINSHM_IMPL_FN uint64_t winshm_get_size(const winshm *shm)
+WINSHM_API uint64_t winshm_get_size(const winshm *shm)
 {
     return shm ? shm->size_ : 0;
 }
 
-WINSHM_IMPL_FN unsigned winshm_get_flags(const winshm *shm)
+WINSHM_API unsigned winshm_get_flags(const winshm *shm)
 {
     return shm ? shm->flags_ : 0u;
 }
 
-WINSHM_IMPL_FN void *winshm_get_handle(const winshm *shm)
+WINSHM_API void *winshm_get_handle(const winshm *shm)
 {
     return shm ? shm->handle_ : WINSHM_IMPL_NULL;
 }
 
-WINSHM_IMPL_FN winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
+WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
 {
     uint64_t remaining, aligned;
     size_t lead;
@@ -1068,7 +1077,7 @@ WINSHM_IMPL_FN winshm_result winshm_map(const winshm *shm, winshm_mode mode, uin
     return winshm_impl_succeed();
 }
 
-WINSHM_IMPL_FN void winshm_unmap(winshm_view *view)
+WINSHM_API void winshm_unmap(winshm_view *view)
 {
     if (!view || !view->base_)
         return;
@@ -1076,7 +1085,7 @@ WINSHM_IMPL_FN void winshm_unmap(winshm_view *view)
     memset(view, 0, sizeof *view);
 }
 
-WINSHM_IMPL_FN winshm_result winshm_commit(const winshm_view *view, size_t offset, size_t size)
+WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, size_t size)
 {
     uintptr_t page_mask, first, end;
     if (!view)
@@ -1100,7 +1109,7 @@ WINSHM_IMPL_FN winshm_result winshm_commit(const winshm_view *view, size_t offse
     return winshm_impl_succeed();
 }
 
-WINSHM_IMPL_FN winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
+WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle)
 {
     void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)); /* GetCurrentProcess() */
@@ -1124,7 +1133,7 @@ WINSHM_IMPL_FN winshm_result winshm_duplicate(const winshm *shm, void *target_pr
  * Session\N\x in another; \BaseNamedObjects\x is Global\x. Other paths
  * (private namespaces, none) have no such name: *out stays NULL. Returns a
  * Win32 error (only on a failed allocation), 0 otherwise. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
+WINSHM_API winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
 {
     static const wchar_t sessions[] = L"\\Sessions\\", objects[] = L"\\BaseNamedObjects\\";
     const size_t sessions_units = sizeof sessions / sizeof sessions[0] - 1;
@@ -1170,7 +1179,7 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_user_name(const wchar_t *path, size
 
 /* Sets staged's name from the object name of `handle`; no name if it has
  * none or it cannot be read. Returns a Win32 error, only for a failed allocation. */
-WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
+WINSHM_API winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
 {
     union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
     winshm_impl_unicode_string *info = &small.name;
@@ -1197,7 +1206,7 @@ WINSHM_IMPL_FN winshm_impl_error winshm_impl_name_from_handle(winshm *staged, vo
     return error;
 }
 
-WINSHM_IMPL_FN winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
+WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mode)
 {
     winshm staged;
     winshm_impl_ntdll ntdll;
@@ -1236,7 +1245,7 @@ WINSHM_IMPL_FN winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode
     return winshm_impl_succeed();
 }
 
-WINSHM_IMPL_FN const char *winshm_result_string(winshm_result result)
+WINSHM_API const char *winshm_result_string(winshm_result result)
 {
     /* Indexed by -result: a table, so that no switch warning set (default
      * missing, or default with every case covered) can fire. */
@@ -1260,6 +1269,12 @@ WINSHM_IMPL_FN const char *winshm_result_string(winshm_result result)
         return "unknown winshm result";
     return texts[index];
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+#  pragma GCC diagnostic pop
+#elif defined(_MSC_VER)
+#  pragma warning(pop)
+#endif
 
 #ifdef __cplusplus
 }

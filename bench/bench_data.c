@@ -55,9 +55,9 @@ static int run_reader(const char *name, long long count)
     ring r;
     unsigned char *record;
     long long i;
-    if (ring_open(&r, name) != WINSHM_OK)
+    if (ring_open(&r, name) != RING_OK)
         return 2;
-    record = (unsigned char *)malloc(r.header->record_size);
+    record = (unsigned char *)malloc(r.record_size);
     for (i = 0; i < count; ++i) {
         long long sequence;
         ring_read(&r, record);
@@ -80,7 +80,7 @@ static double ring_seconds(uint32_t size, long long count)
     long long i;
     ring r;
     snprintf(name, sizeof name, "Local\\winshm_bench_ring_%lu_%lu", GetCurrentProcessId(), (unsigned long)size);
-    if (!record || ring_create(&r, name, size, ring_capacity_for(size)) != WINSHM_OK) {
+    if (!record || ring_create(&r, name, size, ring_capacity_for(size)) != RING_OK) {
         fprintf(stderr, "cannot create the ring\n");
         exit(1);
     }

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     double seconds;
     long long i;
     ring r;
-    winshm_result result;
+    ring_status status;
 
     if (record_size < 8 || records <= 0) {
         fprintf(stderr, "usage: ring_writer [record_bytes >= 8] [records > 0]\n");
@@ -34,9 +34,9 @@ int main(int argc, char **argv)
     while (capacity < 4 || (uint64_t)capacity * 2 * record_size <= ((uint64_t)4 << 20))
         capacity *= 2;
     snprintf(name, sizeof name, "Local\\winshm_example_ring_%lu", GetCurrentProcessId());
-    result = ring_create(&r, name, record_size, capacity);
-    if (result != WINSHM_OK) {
-        fprintf(stderr, "writer: %s\n", winshm_result_string(result));
+    status = ring_create(&r, name, record_size, capacity);
+    if (status != RING_OK) {
+        fprintf(stderr, "writer: %s\n", ring_status_string(&r, status));
         return 1;
     }
     record = (unsigned char *)calloc(1, record_size);

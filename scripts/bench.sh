@@ -24,9 +24,8 @@ if [ ! -f "$boost/boost/interprocess/windows_shared_memory.hpp" ]; then
 fi
 
 build=${WINSHM_BUILD_DIR:-$root/build-bench}
-cmake -S "$root" -B "$build" -G Ninja \
-  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" -DCMAKE_BUILD_TYPE=Release \
-  -DWINSHM_BUILD_TESTS=OFF -DWINSHM_BUILD_EXAMPLES=OFF -DWINSHM_BUILD_BENCH=ON \
+. "$root/scripts/configure.sh"
+winshm_configure "$build" Release -DWINSHM_BUILD_TESTS=OFF -DWINSHM_BUILD_EXAMPLES=OFF -DWINSHM_BUILD_BENCH=ON \
   -DWINSHM_BOOST_INCLUDE_DIR="$boost" >/dev/null
 cmake --build "$build" >/dev/null
 

@@ -57,6 +57,8 @@ log() { printf '\n=== [+%ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
 
 # --------------------------------------------------------------------------
 log "0. host tools"
+# Root's work (apt, the apt sources) goes through sudo when not root, as in install-deps.sh.
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 need=()
 command -v $TRIPLE-gcc >/dev/null || need+=("$GCCPKG")
 command -v meson       >/dev/null || need+=(meson)
@@ -65,8 +67,8 @@ command -v cmake       >/dev/null || need+=(cmake)
 command -v python3     >/dev/null || need+=(python3)
 command -v patch       >/dev/null || need+=(patch)
 if [ ${#need[@]} -gt 0 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 $TRIPLE-gcc --version | head -1; meson --version; ninja --version; cmake --version | head -1
 
@@ -79,14 +81,14 @@ cd "$SOURCES"
 if ! grep -rqs 'deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
-    sed 's/^Types:.*/Types: deb-src/' "$f" > "/etc/apt/sources.list.d/src-$(basename "$f")"
+    sed 's/^Types:.*/Types: deb-src/' "$f" | $SUDO tee "/etc/apt/sources.list.d/src-$(basename "$f")" >/dev/null
   done
   if [ -f /etc/apt/sources.list ]; then
-    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > /etc/apt/sources.list.d/src-sources.list || true
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | $SUDO tee /etc/apt/sources.list.d/src-sources.list >/dev/null || true
   fi
-  apt-get update -qq
+  $SUDO apt-get update -qq
 fi
-ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1 || apt-get update -qq
+ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1 || $SUDO apt-get update -qq
 fetch_src() {  # $1=srcpkg $2=version $3=orig tarball name
   if [ ! -s "$3" ]; then
     # The .debian.tar.xz often 404s on this mirror; only the .orig.tar.gz matters,

@@ -8,9 +8,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/wine-env.sh"
 
 build=${WINSHM_BUILD_DIR:-$root/build-examples}
-cmake -S "$root" -B "$build" -G Ninja \
-  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
-  -DCMAKE_BUILD_TYPE=Release -DWINSHM_BUILD_TESTS=OFF >/dev/null
+. "$root/scripts/configure.sh"
+winshm_configure "$build" Release -DWINSHM_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target message_writer
 
 wine_start

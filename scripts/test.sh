@@ -9,13 +9,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/wine-env.sh"
 
 build=${WINSHM_BUILD_DIR:-$root/build}
-cmake -S "$root" -B "$build" -G Ninja \
-  -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+. "$root/scripts/configure.sh"
+# Tests and examples forced on: a reused build folder that had them off must
+# not "pass" by running nothing (and --no-tests=error makes sure of it).
+winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
   -DCRITERION_PREFIX="$CRITERION_PREFIX"
 cmake --build "$build"
 
 wine_start
 trap wine_stop EXIT
 cd "$build"
-ctest --output-on-failure "$@"
+# Independent tests run side by side: each uses its own names, and the leak
+# checks measure their own process only.
+ctest --output-on-failure --no-tests=error --parallel "$(nproc)" "$@"

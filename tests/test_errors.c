@@ -152,3 +152,59 @@ Test(errors, a_failed_allocation_is_out_of_memory)
     cr_assert(CloseHandle(handle), "the handle given to a failed adopt is still the caller's");
     winshm_close(&existing);
 }
+
+/* After WINSHM_OK, GetLastError() is 0, whatever was there before; the one
+ * exception is an open_or_create that opened an existing section. */
+#define PLANT_STALE_ERROR() SetLastError(1234)
+Test(errors, every_success_clears_a_stale_error)
+{
+    const char *name = unique_name("stale");
+    winshm_options reserve = {NULL, WINSHM_RESERVE, 0}, open_existing = {NULL, 0, 1};
+    winshm created = {0}, opened = {0}, adopted = {0};
+    winshm_view view = {0};
+    void *handle = NULL;
+    int was_created = -1;
+    PLANT_STALE_ERROR();
+    assert_result(winshm_create_only(&created, name, WINSHM_READ_WRITE, 5000, NULL), WINSHM_OK, 0);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_open_only(&opened, name, WINSHM_READ_ONLY), WINSHM_OK, 0);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_open_only_w(&opened, widen(name), WINSHM_READ_ONLY), WINSHM_OK, 0);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_open_or_create(&opened, name, WINSHM_READ_ONLY, 1, NULL, &was_created), WINSHM_OK,
+                  ERROR_ALREADY_EXISTS);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_create_ex(&opened, name, WINSHM_READ_ONLY, 1, &open_existing, NULL), WINSHM_OK,
+                  ERROR_ALREADY_EXISTS);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_open_or_create_w(&opened, widen(unique_name("stale_new")), WINSHM_READ_ONLY, 1, NULL, &was_created),
+                  WINSHM_OK, 0);
+    cr_assert_eq(was_created, 1);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_create_only_w(&opened, NULL, WINSHM_READ_WRITE, 1, NULL), WINSHM_OK, 0);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_create_ex_w(&opened, NULL, WINSHM_READ_WRITE, 1, &reserve, NULL), WINSHM_OK, 0);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_map(&opened, WINSHM_READ_WRITE, 1, 10, &view), WINSHM_OK, 0);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_commit(&view, 0, 0), WINSHM_OK, 0);
+    winshm_unmap(&view);
+    winshm_close(&opened);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_map(&created, WINSHM_READ_ONLY, 4097, 0, &view), WINSHM_OK, 0);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_commit(&view, 0, 1), WINSHM_OK, 0);
+    winshm_unmap(&view);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_duplicate(&created, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_OK, 0);
+    PLANT_STALE_ERROR();
+    assert_result(winshm_adopt(&adopted, handle, WINSHM_READ_ONLY), WINSHM_OK, 0);
+    winshm_close(&adopted);
+    winshm_close(&created);
+}

@@ -301,3 +301,92 @@ Test(sharing, duplicates_reach_another_process_by_push)
     winshm_close(&flag);
     winshm_close(&shm);
 }
+
+/* A section over a file, or over an image: real ones, made here. */
+static HANDLE open_own_executable(void)
+{
+    wchar_t path[MAX_PATH];
+    HANDLE file;
+    cr_assert_gt(GetModuleFileNameW(NULL, path, MAX_PATH), 0);
+    file = CreateFileW(path, GENERIC_READ | GENERIC_EXECUTE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+    cr_assert_neq(file, INVALID_HANDLE_VALUE);
+    return file;
+}
+
+static HANDLE make_data_file(wchar_t *path)
+{
+    wchar_t directory[MAX_PATH];
+    HANDLE file;
+    DWORD written = 0;
+    cr_assert_gt(GetTempPathW(MAX_PATH, directory), 0);
+    cr_assert_neq(GetTempFileNameW(directory, L"wsh", 0, path), 0);
+    file = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    cr_assert_neq(file, INVALID_HANDLE_VALUE);
+    cr_assert(WriteFile(file, "file bytes", 10, &written, NULL) && written == 10);
+    return file;
+}
+
+Test(adopt, refuses_image_and_file_sections)
+{
+    wchar_t path[MAX_PATH];
+    HANDLE executable = open_own_executable(), data = make_data_file(path);
+    HANDLE image = CreateFileMappingW(executable, NULL, PAGE_READONLY | SEC_IMAGE, 0, 0, NULL);
+    HANDLE file_section = CreateFileMappingW(data, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    HANDLE sections[2];
+    winshm shm = {0};
+    size_t i;
+    cr_assert_not_null(image, "SEC_IMAGE section: error %lu", GetLastError());
+    cr_assert_not_null(file_section);
+    sections[0] = image;
+    sections[1] = file_section;
+    hold_current_heap_blocks();
+    for (i = 0; i < 2; ++i) {
+        winshm_result r = winshm_adopt(&shm, sections[i], WINSHM_READ_ONLY);
+        void *view;
+        assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_HANDLE);
+        /* still the caller's, and still working */
+        view = MapViewOfFile(sections[i], FILE_MAP_READ, 0, 0, 0);
+        cr_assert_not_null(view, "section %zu no longer maps", i);
+        UnmapViewOfFile(view);
+        cr_assert(CloseHandle(sections[i]));
+    }
+    CloseHandle(executable);
+    CloseHandle(data);
+}
+
+Test(open, refuses_named_image_and_file_sections)
+{
+    const char *image_name = unique_name("image"), *file_name = unique_name("file");
+    wchar_t path[MAX_PATH];
+    HANDLE executable = open_own_executable(), data = make_data_file(path);
+    HANDLE image = CreateFileMappingW(executable, NULL, PAGE_READONLY | SEC_IMAGE, 0, 0, widen(image_name));
+    HANDLE file_section = CreateFileMappingW(data, NULL, PAGE_READWRITE, 0, 4096, widen(file_name));
+    const char *names[2];
+    winshm shm = {0};
+    uintptr_t before;
+    size_t i;
+    cr_assert_not_null(image);
+    cr_assert_not_null(file_section);
+    names[0] = image_name;
+    names[1] = file_name;
+    hold_current_heap_blocks();
+    before = next_handle_value();
+    for (i = 0; i < 2; ++i) {
+        int created = -1;
+        winshm_result r = winshm_open_only(&shm, names[i], WINSHM_READ_ONLY);
+        assert_failed_empty(&shm, WINSHM_ERROR_NAME_IN_USE, r, ERROR_INVALID_HANDLE);
+        r = winshm_open_only_w(&shm, widen(names[i]), WINSHM_READ_ONLY);
+        assert_failed_empty(&shm, WINSHM_ERROR_NAME_IN_USE, r, ERROR_INVALID_HANDLE);
+        r = winshm_open_or_create(&shm, names[i], WINSHM_READ_ONLY, 1, NULL, &created);
+        assert_failed_empty(&shm, WINSHM_ERROR_NAME_IN_USE, r, ERROR_INVALID_HANDLE);
+        cr_assert_eq(created, 0);
+        /* create_only: the name is taken, whatever holds it */
+        r = winshm_create_only(&shm, names[i], WINSHM_READ_ONLY, 1, NULL);
+        assert_failed_empty(&shm, WINSHM_ERROR_ALREADY_EXISTS, r, ERROR_ALREADY_EXISTS);
+    }
+    cr_assert_eq(next_handle_value(), before, "handles leaked");
+    CloseHandle(image);
+    CloseHandle(file_section);
+    CloseHandle(executable);
+    CloseHandle(data);
+}

@@ -48,6 +48,19 @@ for tc in "${!toolchains[@]}"; do
     done
   done
 done
+# Each documented WINSHM_API value, in a file that calls one function: the
+# functions it does not call must not warn (-Wunused-function).
+one=$root/tests/compile/one_function.c
+for tc in "${!toolchains[@]}"; do
+  IFS='|' read -r cc cxx ldflags <<<"${toolchains[$tc]}"
+  d=$work/api.$tc
+  for api in "default|$cc -std=c99" "static|$cc -std=c99 -DWINSHM_API=static" \
+             "cxx-inline|$cxx -x c++ -std=c++11 -DWINSHM_API=inline" "cxx-static|$cxx -x c++ -std=c++11 -DWINSHM_API=static"; do
+    IFS='|' read -r label compiler <<<"$api"
+    echo "api-$label.$tc|mkdir -p $d && $compiler $warnings -Wunused -Wunused-function -I$root -c $one -o $d/$label.o" >> "$jobs"
+  done
+done
+
 # The strictest warning sets users turn on, on the header alone, 64- and 32-bit.
 strict_c="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual -Wstrict-prototypes \
   -Wmissing-prototypes -Wundef -Wdouble-promotion -Wcast-align -Wold-style-definition -Wredundant-decls \

@@ -9,6 +9,14 @@ rm -rf "$work"; mkdir -p "$work"
 toolchain=$root/cmake/mingw-w64-x86_64.cmake
 quiet() { "$@" >"$work/last.log" 2>&1 || { cat "$work/last.log"; return 1; }; }
 
+# The consumer side claims CMake 3.14. Debian's mirror (bookworm, trixie) has
+# no CMake that old, so the oldest available one is used, and that is said.
+cmake_version=$(cmake --version | awk 'NR == 1 {print $3}')
+case $cmake_version in
+  3.14.*) echo "ok   consumer side built with CMake $cmake_version, the oldest it claims" ;;
+  *) echo "note consumer side built with CMake $cmake_version: 3.14, the oldest it claims, is not in Debian bookworm or trixie" ;;
+esac
+
 quiet cmake -S "$root" -B "$work/winshm-build" -G Ninja -DCMAKE_INSTALL_PREFIX="$work/prefix"
 quiet cmake --build "$work/winshm-build"
 quiet cmake --install "$work/winshm-build"
