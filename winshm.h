@@ -919,18 +919,23 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
 
 /* ------------------------------------------------------------ public functions */
 
+/* create_ex's options, NULL meaning the defaults (create_only, no flags). */
+WINSHM_API const winshm_options *winshm_impl_options_or_defaults(const winshm_options *options)
+{
+    static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
+    return options ? options : &defaults;
+}
+
 WINSHM_API winshm_result winshm_create_ex(winshm *shm, const char *name, winshm_mode mode, uint64_t size,
                                           const winshm_options *options, int *created)
 {
-    static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
-    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options ? options : &defaults, created);
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, winshm_impl_options_or_defaults(options), created);
 }
 
 WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
                                             const winshm_options *options, int *created)
 {
-    static const winshm_options defaults = {WINSHM_IMPL_NULL, 0, 0};
-    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, options ? options : &defaults, created);
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, winshm_impl_options_or_defaults(options), created);
 }
 
 WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)

@@ -3,13 +3,6 @@
 #include <aclapi.h>
 #include <sddl.h>
 
-static DWORD page_size(void)
-{
-    SYSTEM_INFO info;
-    GetSystemInfo(&info);
-    return info.dwPageSize;
-}
-
 static uint64_t round_to_page(uint64_t size)
 {
     return (size + page_size() - 1) / page_size() * page_size();

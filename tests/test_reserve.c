@@ -2,11 +2,6 @@
  * winshm_get_flags and the geometry queries. */
 #include "winshm_test.h"
 
-static size_t page(void)
-{
-    return winshm_page_size();
-}
-
 /* MEM_COMMIT or MEM_RESERVE: the state of the page holding `address`. */
 static DWORD state_of(const void *address)
 {
@@ -45,7 +40,7 @@ Test(options, null_and_zeroed_options_are_create_only)
     SetLastError(77);
     assert_result(winshm_create_ex(&shm, name, WINSHM_READ_WRITE, 5000, NULL, &created), WINSHM_OK, 0);
     cr_assert_eq(created, 1);
-    cr_assert_eq(winshm_get_size(&shm), (5000 + page() - 1) / page() * page());
+    cr_assert_eq(winshm_get_size(&shm), (5000 + page_size() - 1) / page_size() * page_size());
     cr_assert_eq(winshm_get_flags(&shm), 0);
     cr_assert_str_eq(winshm_get_name(&shm), name);
     hold_current_heap_blocks();
@@ -74,17 +69,17 @@ Test(options, open_existing_is_open_or_create)
     winshm_view view = {0};
     int created = -1;
     SetLastError(55);
-    assert_result(winshm_create_ex(&first, name, WINSHM_READ_WRITE, 3 * page(), &options, &created), WINSHM_OK, 0);
+    assert_result(winshm_create_ex(&first, name, WINSHM_READ_WRITE, 3 * page_size(), &options, &created), WINSHM_OK, 0);
     cr_assert_eq(created, 1);
     cr_assert_eq(winshm_map(&first, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     strcpy((char *)view.data, "first");
     winshm_unmap(&view);
     created = -1;
     SetLastError(55);
-    assert_result(winshm_create_ex_w(&second, widen(name), WINSHM_READ_ONLY, page(), &options, &created), WINSHM_OK,
+    assert_result(winshm_create_ex_w(&second, widen(name), WINSHM_READ_ONLY, page_size(), &options, &created), WINSHM_OK,
                   ERROR_ALREADY_EXISTS);
     cr_assert_eq(created, 0);
-    cr_assert_eq(winshm_get_size(&second), 3 * page(), "the existing size, not the one asked");
+    cr_assert_eq(winshm_get_size(&second), 3 * page_size(), "the existing size, not the one asked");
     cr_assert_eq(winshm_get_mode(&second), WINSHM_READ_ONLY);
     cr_assert_eq(winshm_map(&second, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
     cr_assert_str_eq((const char *)view.data, "first");
@@ -92,10 +87,10 @@ Test(options, open_existing_is_open_or_create)
     hold_current_heap_blocks();
     {
         /* smaller than asked, a NULL name, and created may be NULL */
-        winshm_result r = winshm_create_ex(&small, name, WINSHM_READ_WRITE, 4 * page(), &options, NULL);
+        winshm_result r = winshm_create_ex(&small, name, WINSHM_READ_WRITE, 4 * page_size(), &options, NULL);
         assert_failed_empty(&small, WINSHM_ERROR_OUT_OF_RANGE, r, ERROR_INVALID_PARAMETER);
         created = -1;
-        r = winshm_create_ex(&small, NULL, WINSHM_READ_WRITE, page(), &options, &created);
+        r = winshm_create_ex(&small, NULL, WINSHM_READ_WRITE, page_size(), &options, &created);
         assert_failed_empty(&small, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
         cr_assert_eq(created, 0);
     }
@@ -107,7 +102,7 @@ Test(options, open_existing_races_have_one_creator, .timeout = 240)
 {
     int round;
     for (round = 0; round < 4; ++round)
-        race_round_with("race-ex", 8, 3 * page() + 1);
+        race_round_with("race-ex", 8, 3 * page_size() + 1);
 }
 
 Test(options, unknown_flags_and_bad_modes_are_refused)
@@ -120,16 +115,16 @@ Test(options, unknown_flags_and_bad_modes_are_refused)
     for (i = 0; i < sizeof bad_flags / sizeof bad_flags[0]; ++i) {
         winshm_options options = {NULL, bad_flags[i], 0};
         int created = -1;
-        winshm_result r = winshm_create_ex(&shm, unique_name("badflags"), WINSHM_READ_WRITE, page(), &options, &created);
+        winshm_result r = winshm_create_ex(&shm, unique_name("badflags"), WINSHM_READ_WRITE, page_size(), &options, &created);
         assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
         cr_assert_eq(created, 0);
         options.open_existing = 1;
-        r = winshm_create_ex_w(&shm, L"Local\\winshm_test_badflags", WINSHM_READ_WRITE, page(), &options, NULL);
+        r = winshm_create_ex_w(&shm, L"Local\\winshm_test_badflags", WINSHM_READ_WRITE, page_size(), &options, NULL);
         assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
     }
     for (i = 0; i < sizeof reserve_modes / sizeof reserve_modes[0]; ++i) {
         winshm_options options = {NULL, WINSHM_RESERVE, 0};
-        winshm_result r = winshm_create_ex(&shm, NULL, reserve_modes[i], page(), &options, NULL);
+        winshm_result r = winshm_create_ex(&shm, NULL, reserve_modes[i], page_size(), &options, NULL);
         assert_failed_empty(&shm, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
     }
 }
@@ -158,24 +153,24 @@ Test(reserve, committed_pages_start_zeroed_and_others_stay_reserved)
     winshm_view view = {0};
     unsigned char *bytes;
     size_t i;
-    make_reserved(&shm, NULL, 16 * page());
+    make_reserved(&shm, NULL, 16 * page_size());
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     bytes = (unsigned char *)view.data;
-    cr_assert_eq(state_of(bytes + 3 * page()), MEM_RESERVE);
+    cr_assert_eq(state_of(bytes + 3 * page_size()), MEM_RESERVE);
     /* 10 bytes that straddle pages 3 and 4 commit both, and only those. */
     SetLastError(999);
-    assert_result(winshm_commit(&view, 4 * page() - 5, 10), WINSHM_OK, 0);
-    cr_assert_eq(state_of(bytes + 3 * page()), MEM_COMMIT);
-    cr_assert_eq(state_of(bytes + 4 * page()), MEM_COMMIT);
-    cr_assert_eq(state_of(bytes + 2 * page()), MEM_RESERVE);
-    cr_assert_eq(state_of(bytes + 5 * page()), MEM_RESERVE);
-    for (i = 3 * page(); i < 5 * page(); ++i)
+    assert_result(winshm_commit(&view, 4 * page_size() - 5, 10), WINSHM_OK, 0);
+    cr_assert_eq(state_of(bytes + 3 * page_size()), MEM_COMMIT);
+    cr_assert_eq(state_of(bytes + 4 * page_size()), MEM_COMMIT);
+    cr_assert_eq(state_of(bytes + 2 * page_size()), MEM_RESERVE);
+    cr_assert_eq(state_of(bytes + 5 * page_size()), MEM_RESERVE);
+    for (i = 3 * page_size(); i < 5 * page_size(); ++i)
         cr_assert_eq(bytes[i], 0, "byte %zu", i);
-    memset(bytes + 3 * page(), 0xC3, 2 * page());
+    memset(bytes + 3 * page_size(), 0xC3, 2 * page_size());
     /* committing again is harmless and keeps the bytes */
-    assert_result(winshm_commit(&view, 3 * page(), 2 * page()), WINSHM_OK, 0);
-    cr_assert_eq(bytes[3 * page()], 0xC3);
-    cr_assert_eq(bytes[5 * page() - 1], 0xC3);
+    assert_result(winshm_commit(&view, 3 * page_size(), 2 * page_size()), WINSHM_OK, 0);
+    cr_assert_eq(bytes[3 * page_size()], 0xC3);
+    cr_assert_eq(bytes[5 * page_size() - 1], 0xC3);
     winshm_unmap(&view);
     winshm_close(&shm);
 }
@@ -193,7 +188,7 @@ Test(reserve, an_unaligned_view_commits_from_its_data_pointer)
 {
     winshm shm = {0};
     winshm_view whole = {0}, part = {0};
-    const size_t offset = winshm_allocation_granularity() + page() + 123;
+    const size_t offset = winshm_allocation_granularity() + page_size() + 123;
     make_reserved(&shm, NULL, 4 * (uint64_t)winshm_allocation_granularity());
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, offset, 100, &part), WINSHM_OK);
     assert_result(winshm_commit(&part, 0, 0), WINSHM_OK, 0);
@@ -210,10 +205,10 @@ Test(reserve, an_unaligned_view_commits_from_its_data_pointer)
 Test(reserve, another_process_sees_the_flag_commits_and_reads)
 {
     const char *name = unique_name("reserve_child");
-    const size_t offset = 5 * page() + 17;
+    const size_t offset = 5 * page_size() + 17;
     winshm shm = {0};
     winshm_view view = {0};
-    make_reserved(&shm, name, 64 * page());
+    make_reserved(&shm, name, 64 * page_size());
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     cr_assert_eq(winshm_commit(&view, offset, 12), WINSHM_OK);
     memcpy((char *)view.data + offset, "from-parent", 11);
@@ -230,14 +225,14 @@ Test(reserve, committing_while_another_process_reads_loses_nothing, .timeout = 1
     winshm_view view = {0};
     HANDLE child;
     uint32_t i;
-    make_reserved(&shm, name, (uint64_t)(pages + 1) * page());
+    make_reserved(&shm, name, (uint64_t)(pages + 1) * page_size());
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
-    cr_assert_eq(winshm_commit(&view, 0, page()), WINSHM_OK);
+    cr_assert_eq(winshm_commit(&view, 0, page_size()), WINSHM_OK);
     child = start_child("reserve-follow %s %u", name, pages);
     for (i = 1; i <= pages; ++i) {
-        unsigned char *p = (unsigned char *)view.data + (size_t)i * page();
-        cr_assert_eq(winshm_commit(&view, (size_t)i * page(), page()), WINSHM_OK);
-        memset(p, (int)(i & 0xFF), page());
+        unsigned char *p = (unsigned char *)view.data + (size_t)i * page_size();
+        cr_assert_eq(winshm_commit(&view, (size_t)i * page_size(), page_size()), WINSHM_OK);
+        memset(p, (int)(i & 0xFF), page_size());
         *(uint32_t *)p = i;
         MemoryBarrier();
         *(volatile uint32_t *)view.data = i;
@@ -246,7 +241,7 @@ Test(reserve, committing_while_another_process_reads_loses_nothing, .timeout = 1
     }
     cr_assert_eq(wait_child(child), 0);
     for (i = 1; i <= pages; ++i)
-        cr_assert_eq(*(uint32_t *)((unsigned char *)view.data + (size_t)i * page()), i);
+        cr_assert_eq(*(uint32_t *)((unsigned char *)view.data + (size_t)i * page_size()), i);
     winshm_unmap(&view);
     winshm_close(&shm);
 }
@@ -257,9 +252,9 @@ Test(reserve, open_existing_keeps_what_the_section_is)
     winshm_options reserve_or_open = {NULL, WINSHM_RESERVE, 1}, plain_or_open = {NULL, 0, 1};
     winshm reserved = {0}, plain = {0}, opened = {0};
     int created = -1;
-    cr_assert_eq(winshm_create_ex(&reserved, name, WINSHM_READ_WRITE, 8 * page(), &reserve_or_open, &created), WINSHM_OK);
+    cr_assert_eq(winshm_create_ex(&reserved, name, WINSHM_READ_WRITE, 8 * page_size(), &reserve_or_open, &created), WINSHM_OK);
     cr_assert_eq(created, 1);
-    cr_assert_eq(winshm_create_ex(&opened, name, WINSHM_READ_WRITE, page(), &plain_or_open, &created), WINSHM_OK);
+    cr_assert_eq(winshm_create_ex(&opened, name, WINSHM_READ_WRITE, page_size(), &plain_or_open, &created), WINSHM_OK);
     cr_assert_eq(created, 0);
     cr_assert_eq(winshm_get_flags(&opened), WINSHM_RESERVE, "an opener learns it is reserve-only");
     winshm_close(&opened);
@@ -269,8 +264,8 @@ Test(reserve, open_existing_keeps_what_the_section_is)
     winshm_close(&reserved);
 
     name = unique_name("plain_keep");
-    cr_assert_eq(winshm_create_ex(&plain, name, WINSHM_READ_WRITE, 8 * page(), &plain_or_open, &created), WINSHM_OK);
-    cr_assert_eq(winshm_create_ex(&opened, name, WINSHM_READ_WRITE, page(), &reserve_or_open, &created), WINSHM_OK);
+    cr_assert_eq(winshm_create_ex(&plain, name, WINSHM_READ_WRITE, 8 * page_size(), &plain_or_open, &created), WINSHM_OK);
+    cr_assert_eq(winshm_create_ex(&opened, name, WINSHM_READ_WRITE, page_size(), &reserve_or_open, &created), WINSHM_OK);
     cr_assert_eq(created, 0);
     cr_assert_eq(winshm_get_flags(&opened), 0, "the flag does not change an existing section");
     winshm_close(&opened);
@@ -282,8 +277,8 @@ Test(commit, bounds_and_empty_views)
     winshm shm = {0};
     winshm_view view = {0}, empty = {0};
     char *data;
-    make_reserved(&shm, NULL, 8 * page());
-    cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 100, 3 * page(), &view), WINSHM_OK);
+    make_reserved(&shm, NULL, 8 * page_size());
+    cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 100, 3 * page_size(), &view), WINSHM_OK);
     data = (char *)view.data;
     assert_result(winshm_commit(&view, view.size, 0), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
     assert_result(winshm_commit(&view, view.size, 1), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
@@ -314,7 +309,7 @@ Test(commit, a_section_that_is_not_reserve_only_is_left_alone)
     winshm shm = {0};
     winshm_view view = {0}, read_only = {0};
     MEMORY_BASIC_INFORMATION before, after;
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4 * page(), NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4 * page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_get_flags(&shm), 0);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     cr_assert_eq(view.flags_, 0);
@@ -323,7 +318,7 @@ Test(commit, a_section_that_is_not_reserve_only_is_left_alone)
     cr_assert_eq(VirtualQuery(read_only.data, &before, sizeof before), sizeof before);
     SetLastError(31);
     assert_result(winshm_commit(&read_only, 0, 0), WINSHM_OK, 0);
-    assert_result(winshm_commit(&view, page(), 1), WINSHM_OK, 0);
+    assert_result(winshm_commit(&view, page_size(), 1), WINSHM_OK, 0);
     cr_assert_eq(VirtualQuery(read_only.data, &after, sizeof after), sizeof after);
     cr_assert_eq(after.Protect, before.Protect);
     cr_assert_eq(after.State, MEM_COMMIT);
@@ -340,9 +335,9 @@ Test(commit, read_only_and_copy_on_write_views_commit_too)
     const char *name = unique_name("commit_modes");
     winshm creator = {0}, reader = {0};
     winshm_view writer = {0}, read_only = {0}, private_copy = {0};
-    make_reserved(&creator, name, 4 * page());
+    make_reserved(&creator, name, 4 * page_size());
     cr_assert_eq(winshm_map(&creator, WINSHM_READ_WRITE, 0, 0, &writer), WINSHM_OK);
-    cr_assert_eq(winshm_commit(&writer, 0, page()), WINSHM_OK);
+    cr_assert_eq(winshm_commit(&writer, 0, page_size()), WINSHM_OK);
     strcpy((char *)writer.data, "shared");
     cr_assert_eq(winshm_open_only(&reader, name, WINSHM_READ_ONLY), WINSHM_OK);
     cr_assert_eq(winshm_map(&reader, WINSHM_READ_ONLY, 0, 0, &read_only), WINSHM_OK);
@@ -379,10 +374,10 @@ Test(commit, the_commit_limit_is_out_of_memory_and_loses_nothing, .timeout = 300
         cr_skip_test("a 32-bit address space cannot hold views past the commit limit");
     make_reserved(&shm, NULL, reserved);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
-    cr_assert_eq(winshm_commit(&view, 0, page()), WINSHM_OK);
+    cr_assert_eq(winshm_commit(&view, 0, page_size()), WINSHM_OK);
     strcpy((char *)view.data, "still here");
     while (committed + chunk <= view.size) {
-        r = winshm_commit(&view, committed + page(), chunk);
+        r = winshm_commit(&view, committed + page_size(), chunk);
         error = GetLastError();
         if (r != WINSHM_OK)
             break;
@@ -392,7 +387,7 @@ Test(commit, the_commit_limit_is_out_of_memory_and_loses_nothing, .timeout = 300
     cr_assert(error == ERROR_COMMITMENT_LIMIT || error == ERROR_NOT_ENOUGH_MEMORY || error == ERROR_PAGEFILE_QUOTA,
               "GetLastError() %lu", (unsigned long)error);
     cr_assert_str_eq((const char *)view.data, "still here");
-    ((char *)view.data)[page() - 1] = 'x'; /* the view stays usable */
+    ((char *)view.data)[page_size() - 1] = 'x'; /* the view stays usable */
     winshm_unmap(&view);
     winshm_close(&shm);
     /* the process carries on once the charge is gone */
@@ -404,8 +399,8 @@ Test(flags, follow_the_section_through_move_swap_close_duplicate_and_adopt)
 {
     winshm reserved = {0}, plain = {0}, moved = {0}, adopted = {0};
     void *handle = NULL;
-    make_reserved(&reserved, NULL, 4 * page());
-    cr_assert_eq(winshm_create_only(&plain, NULL, WINSHM_READ_WRITE, page(), NULL), WINSHM_OK);
+    make_reserved(&reserved, NULL, 4 * page_size());
+    cr_assert_eq(winshm_create_only(&plain, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_get_flags(&plain), 0);
     cr_assert_eq(winshm_get_flags(NULL), 0);
     cr_assert_eq(winshm_get_flags(&moved), 0);

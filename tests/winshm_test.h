@@ -41,6 +41,13 @@ static inline int running_on_wine(void)
     return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
 
+/* The system's page size, as the library reports it: tests size sections
+ * and ranges in pages with it, never with a literal 4096. */
+static inline size_t page_size(void)
+{
+    return winshm_page_size();
+}
+
 /* A name no other test or process of this run uses: Criterion runs tests in
  * parallel processes, and named objects are machine-wide. */
 static inline const char *unique_name(const char *tag)
