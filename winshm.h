@@ -24,6 +24,7 @@
  *   winshm_open_only[_w]      open an existing section; never creates
  *   winshm_create_ex[_w]      either of the two above, with options: reserve-only
  *                             sections (WINSHM_RESERVE) that commit on demand
+ *   winshm_create_unique      a new section under a random name nobody can squat
  *   winshm_close / winshm_move / winshm_swap
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
  *   winshm_get_flags / winshm_get_handle   O(1) queries: no system call, no allocation
@@ -41,6 +42,10 @@
  *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
  *                  neither; like malloc and free: void *, NULL on failure);
  *                  default malloc and free.
+ *   WINSHM_RANDOM(buffer, bytes)   the cryptographic generator behind
+ *                  winshm_create_unique: fills `bytes` bytes at `buffer` and
+ *                  evaluates to 0, or to a Windows error (ERROR_NOT_SUPPORTED
+ *                  when there is none). Default: the system's.
  *
  * Versions: 0.1.0, the first release.
  *
@@ -136,10 +141,21 @@ typedef struct winshm {
     unsigned flags_;     /* winshm_flags of the section */
 } winshm;
 
+/* Who may open a named section, as a protected DACL built without advapi32.
+ * "The creating user" is the user SID of the creating process's token; it is
+ * also made the owner, and nobody else gets WRITE_DAC, WRITE_OWNER or DELETE. */
+typedef enum winshm_access {
+    WINSHM_ACCESS_DEFAULT = 0,          /* the creator's default DACL: 0.1's behaviour */
+    WINSHM_ACCESS_OWNER_ONLY = 1,       /* the creating user and LocalSystem: all rights; nobody else */
+    WINSHM_ACCESS_USERS_READ = 2,       /* OWNER_ONLY, plus Authenticated Users: query and map read-only */
+    WINSHM_ACCESS_USERS_READ_WRITE = 3  /* OWNER_ONLY, plus Authenticated Users: query and map read-write */
+} winshm_access;
+
 typedef struct winshm_permissions {
-    void *security_attributes; /* SECURITY_ATTRIBUTES*; used as given when non-NULL, then the two fields below are ignored */
-    int unrestricted;          /* non-zero: NULL DACL, any account may open it (built without advapi32) */
+    void *security_attributes; /* SECURITY_ATTRIBUTES*; used as given when non-NULL, then the fields below are ignored */
+    int unrestricted;          /* non-zero: NULL DACL, any account may open it with any right (see README "Security") */
     int inheritable;           /* non-zero: child processes inherit the handle */
+    winshm_access access;      /* a preset DACL for a named section; not with unrestricted, not for an unnamed one */
 } winshm_permissions;          /* a NULL pointer or a zeroed struct means: the process default */
 
 typedef struct winshm_options {
@@ -194,6 +210,17 @@ WINSHM_API winshm_result winshm_create_ex  (winshm *shm, const char *name, winsh
                                             const winshm_options *options, int *created);
 WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
                                             const winshm_options *options, int *created);
+
+/* Creates a new named section whose name nobody can guess or take first:
+ * `prefix` (UTF-8; NULL: "Local\winshm-") followed by 32 lowercase hex
+ * digits, 128 bits from the system's cryptographic generator (ProcessPrng,
+ * else BCryptGenRandom, looked up at run time; see WINSHM_RANDOM). A name
+ * that is taken is drawn again, up to 16 times, then ALREADY_EXISTS (or
+ * NAME_IN_USE). winshm_get_name tells the name. options as for create_ex;
+ * open_existing set is INVALID_ARGUMENT. No generator: NOT_SUPPORTED. A prefix
+ * that is not UTF-8 or makes the name too long: INVALID_NAME. */
+WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, winshm_mode mode, uint64_t size,
+                                              const winshm_options *options);
 
 /* Closes the handle and leaves shm empty; views stay valid until unmapped.
  * NULL or empty: nothing happens. */
@@ -319,6 +346,7 @@ __declspec(dllimport) unsigned long __stdcall GetLastError(void);
 __declspec(dllimport) void __stdcall SetLastError(unsigned long dwErrCode);
 __declspec(dllimport) void __stdcall GetSystemInfo(struct _SYSTEM_INFO *lpSystemInfo);
 __declspec(dllimport) winshm_impl_hmodule __stdcall GetModuleHandleW(const wchar_t *lpModuleName);
+__declspec(dllimport) winshm_impl_hmodule __stdcall LoadLibraryExW(const wchar_t *lpLibFileName, void *hFile, unsigned long dwFlags);
 __declspec(dllimport) winshm_impl_farproc __stdcall GetProcAddress(winshm_impl_hmodule hModule, const char *lpProcName);
 __declspec(dllimport) int __stdcall DuplicateHandle(void *hSourceProcessHandle, void *hSourceHandle, void *hTargetProcessHandle, void **lpTargetHandle, unsigned long dwDesiredAccess, int bInheritHandle, unsigned long dwOptions);
 __declspec(dllimport) unsigned long __stdcall GetCurrentProcessId(void);
@@ -363,6 +391,13 @@ enum {
     WINSHM_IMPL_SECTION_MAP_WRITE = 0x02,
     WINSHM_IMPL_SECTION_MAP_READ = 0x04,
     WINSHM_IMPL_READ_CONTROL = 0x20000,
+    WINSHM_IMPL_SECTION_ALL_ACCESS = 0xF001F,
+    /* DELETE, WRITE_DAC and WRITE_OWNER: only the creating user gets them */
+    WINSHM_IMPL_OWNER_ONLY_RIGHTS = 0xD0000,
+    WINSHM_IMPL_SE_DACL_PROTECTED = 0x1000,
+    WINSHM_IMPL_TOKEN_QUERY = 0x08,
+    WINSHM_IMPL_LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x800,
+    WINSHM_IMPL_BCRYPT_USE_SYSTEM_PREFERRED_RNG = 0x2,
     WINSHM_IMPL_SE_DACL_PRESENT = 0x04,
     WINSHM_IMPL_CP_UTF8 = 65001,
     WINSHM_IMPL_MB_ERR_INVALID_CHARS = 0x08,
@@ -469,6 +504,8 @@ WINSHM_API const winshm_impl_mode_rights *winshm_impl_rights(winshm_mode mode)
 typedef long (__stdcall *winshm_impl_nt_query_object_fn)(void *handle, int information_class, void *information, unsigned long information_size, unsigned long *result_size);
 typedef long (__stdcall *winshm_impl_nt_query_section_fn)(void *section, int information_class, void *information, winshm_impl_ulong_ptr information_size, winshm_impl_ulong_ptr *result_size);
 typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long status);
+typedef long (__stdcall *winshm_impl_nt_open_process_token_fn)(void *process, unsigned long access, void **token);
+typedef long (__stdcall *winshm_impl_nt_query_information_token_fn)(void *token, int information_class, void *information, unsigned long information_size, unsigned long *result_size);
 
 /* The one place where Windows errors become results. `by_name` says whether
  * the call named an object: only then does ERROR_INVALID_HANDLE mean that the
@@ -565,6 +602,8 @@ typedef struct winshm_impl_ntdll {
     winshm_impl_nt_query_section_fn query_section;
     winshm_impl_nt_query_object_fn query_object;
     winshm_impl_rtl_status_to_error_fn status_to_error;
+    winshm_impl_nt_open_process_token_fn open_process_token;
+    winshm_impl_nt_query_information_token_fn query_information_token;
 } winshm_impl_ntdll;
 
 /* Fills `ntdll`; returns a Win32 error, 0 on success. Each cached pointer is
@@ -574,10 +613,15 @@ WINSHM_API winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
     static winshm_impl_nt_query_section_fn volatile cached_query_section;
     static winshm_impl_nt_query_object_fn volatile cached_query_object;
     static winshm_impl_rtl_status_to_error_fn volatile cached_status_to_error;
+    static winshm_impl_nt_open_process_token_fn volatile cached_open_process_token;
+    static winshm_impl_nt_query_information_token_fn volatile cached_query_information_token;
     ntdll->query_section = cached_query_section;
     ntdll->query_object = cached_query_object;
     ntdll->status_to_error = cached_status_to_error;
-    if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error) {
+    ntdll->open_process_token = cached_open_process_token;
+    ntdll->query_information_token = cached_query_information_token;
+    if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error ||
+        !ntdll->open_process_token || !ntdll->query_information_token) {
         winshm_impl_hmodule module = GetModuleHandleW(L"ntdll.dll");
         if (!module)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
@@ -589,7 +633,12 @@ WINSHM_API winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
             WINSHM_IMPL_PUN(winshm_impl_nt_query_object_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtQueryObject")));
         cached_status_to_error = ntdll->status_to_error =
             WINSHM_IMPL_PUN(winshm_impl_rtl_status_to_error_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "RtlNtStatusToDosError")));
-        if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error)
+        cached_open_process_token = ntdll->open_process_token =
+            WINSHM_IMPL_PUN(winshm_impl_nt_open_process_token_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtOpenProcessToken")));
+        cached_query_information_token = ntdll->query_information_token =
+            WINSHM_IMPL_PUN(winshm_impl_nt_query_information_token_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtQueryInformationToken")));
+        if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error ||
+            !ntdll->open_process_token || !ntdll->query_information_token)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
     }
     return 0;
@@ -732,46 +781,132 @@ WINSHM_API winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
 typedef struct winshm_impl_security {
     winshm_impl_security_attributes attributes;
     winshm_impl_security_descriptor descriptor;
-    winshm_impl_owner_rights_acl dacl;
+    winshm_impl_owner_rights_acl owner_rights_dacl;  /* unnamed sections */
+    union { void *align; unsigned char bytes[128]; } token_user; /* TOKEN_USER and its SID (at most 68 bytes) */
+    union { unsigned long align; unsigned char bytes[160]; } preset_dacl; /* header and up to three ACEs */
 } winshm_impl_security;
 
-/* The SECURITY_ATTRIBUTES for CreateFileMappingW, or NULL for the default.
- * An unnamed section gets a DACL that grants nobody anything (the creator's
- * handle has its rights from creation) and takes away the owner's implicit
- * WRITE_DAC: so a reduced-rights duplicate can never be duplicated back to
- * more rights, by anyone. A named section keeps the default DACL, or it could
- * not be opened by name. */
-WINSHM_API winshm_impl_security_attributes *winshm_impl_security_for(winshm_impl_security *security,
-                                                                     const winshm_permissions *perm, int named)
+/* Appends an ACCESS_ALLOWED_ACE for `sid` to the ACL in `acl` (byte by byte:
+ * the layout is packed and the SID is of any length). */
+WINSHM_API void winshm_impl_acl_allow(unsigned char *acl, unsigned long mask, const unsigned char *sid)
+{
+    unsigned short acl_size, ace_count;
+    const unsigned short sid_size = WINSHM_IMPL_CAST(unsigned short, 8 + 4 * sid[1]);
+    const unsigned short ace_size = WINSHM_IMPL_CAST(unsigned short, 8 + sid_size);
+    unsigned char *ace;
+    memcpy(&acl_size, acl + 2, 2);
+    memcpy(&ace_count, acl + 4, 2);
+    ace = acl + acl_size;
+    ace[0] = 0; /* ACCESS_ALLOWED_ACE_TYPE */
+    ace[1] = 0; /* no inheritance flags */
+    memcpy(ace + 2, &ace_size, 2);
+    memcpy(ace + 4, &mask, 4);
+    memcpy(ace + 8, sid, sid_size);
+    acl_size = WINSHM_IMPL_CAST(unsigned short, acl_size + ace_size);
+    ++ace_count;
+    memcpy(acl + 2, &acl_size, 2);
+    memcpy(acl + 4, &ace_count, 2);
+}
+
+/* The user SID of this process's token, into `storage`; *sid points into it. */
+WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storage, const unsigned char **sid)
+{
+    winshm_impl_ntdll ntdll;
+    void *token = WINSHM_IMPL_NULL;
+    unsigned long returned = 0;
+    long status;
+    winshm_impl_error error = winshm_impl_load_ntdll(&ntdll);
+    if (error)
+        return error;
+    status = ntdll.open_process_token(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* this process */,
+                                      WINSHM_IMPL_TOKEN_QUERY, &token);
+    if (status >= 0) {
+        status = ntdll.query_information_token(token, 1 /* TokenUser */, storage->token_user.bytes,
+                                               sizeof storage->token_user.bytes, &returned);
+        CloseHandle(token);
+    }
+    if (status < 0)
+        return ntdll.status_to_error(status);
+    /* TOKEN_USER starts with the pointer to its SID, which follows it. */
+    *sid = WINSHM_IMPL_CAST(const unsigned char *, storage->token_user.align);
+    return 0;
+}
+
+/* The protected DACL of an access preset, and the creating user as owner. */
+WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security *security, winshm_access access)
+{
+    static const unsigned char local_system[12] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};        /* S-1-5-18 */
+    static const unsigned char authenticated_users[12] = {1, 1, 0, 0, 0, 0, 0, 5, 11, 0, 0, 0}; /* S-1-5-11 */
+    const unsigned char *user = WINSHM_IMPL_NULL;
+    unsigned char *acl = security->preset_dacl.bytes;
+    winshm_impl_error error = winshm_impl_token_user(security, &user);
+    if (error)
+        return error;
+    acl[0] = 2; /* ACL_REVISION */
+    acl[2] = 8; /* the size so far: the header */
+    winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_ALL_ACCESS, user);
+    /* A service creating it is LocalSystem already: one ACE is enough. */
+    if (user[1] != 1 || memcmp(user, local_system, sizeof local_system) != 0)
+        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
+                              local_system);
+    if (access == WINSHM_ACCESS_USERS_READ)
+        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ, authenticated_users);
+    else if (access == WINSHM_ACCESS_USERS_READ_WRITE)
+        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ | WINSHM_IMPL_SECTION_MAP_WRITE,
+                              authenticated_users);
+    /* The owner is the user, not the token's default owner (for an
+     * administrator, the Administrators group): else every administrator
+     * would hold WRITE_DAC through ownership. */
+    memcpy(&security->descriptor.owner, &user, sizeof user); /* the pointer, without a cast that drops const */
+    security->descriptor.control |= WINSHM_IMPL_SE_DACL_PROTECTED;
+    security->descriptor.dacl = acl;
+    return 0;
+}
+
+/* The SECURITY_ATTRIBUTES for CreateFileMappingW, into *out: NULL for the
+ * default. An unnamed section gets a DACL that grants nobody anything (the
+ * creator's handle has its rights from creation) and takes away the owner's
+ * implicit WRITE_DAC: so a reduced-rights duplicate can never be duplicated
+ * back to more rights, by anyone. A named section keeps the default DACL, or
+ * it could not be opened by name, unless an access preset replaces it. */
+WINSHM_API winshm_impl_error winshm_impl_security_for(winshm_impl_security *security, const winshm_permissions *perm,
+                                                      int named, winshm_impl_security_attributes **out)
 {
     int unrestricted = perm && perm->unrestricted;
     int inheritable = perm && perm->inheritable;
-    if (perm && perm->security_attributes)
-        return WINSHM_IMPL_CAST(winshm_impl_security_attributes *, perm->security_attributes);
-    if (named && !unrestricted && !inheritable)
-        return WINSHM_IMPL_NULL;
+    winshm_access access = perm ? perm->access : WINSHM_ACCESS_DEFAULT;
+    *out = WINSHM_IMPL_NULL;
+    if (perm && perm->security_attributes) {
+        *out = WINSHM_IMPL_CAST(winshm_impl_security_attributes *, perm->security_attributes);
+        return 0;
+    }
+    if (named && !unrestricted && !inheritable && access == WINSHM_ACCESS_DEFAULT)
+        return 0;
     memset(security, 0, sizeof *security);
     security->attributes.length = WINSHM_IMPL_CAST(unsigned long, sizeof security->attributes);
     security->attributes.inherit = inheritable;
-    if (named && !unrestricted)
-        return &security->attributes; /* only inheritable: the default descriptor */
+    *out = &security->attributes;
+    if (named && !unrestricted && access == WINSHM_ACCESS_DEFAULT)
+        return 0; /* only inheritable: the default descriptor */
     security->attributes.descriptor = &security->descriptor;
     security->descriptor.revision = 1; /* SECURITY_DESCRIPTOR_REVISION */
     security->descriptor.control = WINSHM_IMPL_SE_DACL_PRESENT;
     if (unrestricted)
-        return &security->attributes; /* a NULL DACL: everyone */
-    security->descriptor.dacl = &security->dacl;
-    security->dacl.acl_revision = 2; /* ACL_REVISION */
-    security->dacl.acl_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->dacl);
-    security->dacl.ace_count = 1;
-    security->dacl.ace_type = 0; /* ACCESS_ALLOWED_ACE_TYPE */
-    security->dacl.ace_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->dacl - 8);
-    security->dacl.mask = WINSHM_IMPL_READ_CONTROL;
-    security->dacl.sid_revision = 1;
-    security->dacl.sid_sub_authority_count = 1;
-    security->dacl.sid_authority[5] = 3;          /* SECURITY_CREATOR_SID_AUTHORITY */
-    security->dacl.sid_sub_authority = 4;         /* OWNER RIGHTS: S-1-3-4 */
-    return &security->attributes;
+        return 0; /* a NULL DACL: everyone */
+    if (named)
+        return winshm_impl_preset_descriptor(security, access);
+    security->descriptor.dacl = &security->owner_rights_dacl;
+    security->owner_rights_dacl.acl_revision = 2; /* ACL_REVISION */
+    security->owner_rights_dacl.acl_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->owner_rights_dacl);
+    security->owner_rights_dacl.ace_count = 1;
+    security->owner_rights_dacl.ace_type = 0; /* ACCESS_ALLOWED_ACE_TYPE */
+    security->owner_rights_dacl.ace_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->owner_rights_dacl - 8);
+    security->owner_rights_dacl.mask = WINSHM_IMPL_READ_CONTROL;
+    security->owner_rights_dacl.sid_revision = 1;
+    security->owner_rights_dacl.sid_sub_authority_count = 1;
+    security->owner_rights_dacl.sid_authority[5] = 3;          /* SECURITY_CREATOR_SID_AUTHORITY */
+    security->owner_rights_dacl.sid_sub_authority = 4;         /* OWNER RIGHTS: S-1-3-4 */
+    return 0;
 }
 
 /* Creates (or, with options->open_existing, opens) the section named in
@@ -786,7 +921,11 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
     void *handle;
     int by_name = staged->name_w_ != WINSHM_IMPL_NULL, existed;
 
-    security = winshm_impl_security_for(&security_storage, options->permissions, by_name);
+    error = winshm_impl_security_for(&security_storage, options->permissions, by_name, &security);
+    if (error) {
+        winshm_impl_free_name(staged);
+        return winshm_impl_fail_with(error, 0);
+    }
     if (options->flags & WINSHM_RESERVE)
         protection |= WINSHM_IMPL_SEC_RESERVE;
     handle = CreateFileMappingW(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* INVALID_HANDLE_VALUE: the pagefile */,
@@ -870,12 +1009,28 @@ WINSHM_API winshm_result winshm_impl_check_grant(const winshm *shm, winshm_mode 
     return WINSHM_OK;
 }
 
+/* Whether `perm` asks for something that cannot be: an unknown access
+ * preset, one together with a NULL DACL, or one for an unnamed section
+ * (nobody can open it by name; it has its own DACL already). Given security
+ * attributes are used as they are, so nothing else is checked then. */
+WINSHM_API int winshm_impl_permissions_are_valid(const winshm_permissions *perm, int named)
+{
+    unsigned access;
+    if (!perm || perm->security_attributes)
+        return 1;
+    access = WINSHM_IMPL_CAST(unsigned, perm->access);
+    if (access > WINSHM_IMPL_CAST(unsigned, WINSHM_ACCESS_USERS_READ_WRITE))
+        return 0;
+    return access == WINSHM_IMPL_CAST(unsigned, WINSHM_ACCESS_DEFAULT) || (named && !perm->unrestricted);
+}
+
 /* Checks what create_ex is asked for, before any name is built. */
 WINSHM_API winshm_result winshm_impl_check_creation(int named, winshm_mode mode, uint64_t size,
                                                     const winshm_options *options)
 {
     uint64_t page_size;
-    if ((options->flags & ~WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE)) != 0 ||
+    if (!winshm_impl_permissions_are_valid(options->permissions, named) ||
+        (options->flags & ~WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE)) != 0 ||
         ((options->flags & WINSHM_RESERVE) && mode != WINSHM_READ_WRITE) ||
         (options->open_existing && !named) || size == 0)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
@@ -936,6 +1091,104 @@ WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, wi
                                             const winshm_options *options, int *created)
 {
     return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, winshm_impl_options_or_defaults(options), created);
+}
+
+/* ---- unique names ---- */
+
+typedef int (__stdcall *winshm_impl_process_prng_fn)(unsigned char *data, winshm_impl_ulong_ptr bytes);
+typedef long (__stdcall *winshm_impl_bcrypt_gen_random_fn)(void *algorithm, unsigned char *buffer, unsigned long bytes,
+                                                            unsigned long flags);
+
+/* The system's cryptographic generator: ProcessPrng (bcryptprimitives.dll,
+ * Windows 10 and later; never fails), else BCryptGenRandom with the system's
+ * preferred generator (bcrypt.dll, Vista and later). Loaded from System32
+ * only, at run time, so that kernel32 stays the only import. */
+WINSHM_API winshm_impl_error winshm_impl_system_random(unsigned char *buffer, size_t bytes)
+{
+    static winshm_impl_process_prng_fn volatile cached_process_prng;
+    static winshm_impl_bcrypt_gen_random_fn volatile cached_bcrypt_gen_random;
+    winshm_impl_process_prng_fn process_prng = cached_process_prng;
+    winshm_impl_bcrypt_gen_random_fn bcrypt_gen_random = cached_bcrypt_gen_random;
+    winshm_impl_hmodule module;
+    long status;
+    if (!process_prng && !bcrypt_gen_random) {
+        module = LoadLibraryExW(L"bcryptprimitives.dll", WINSHM_IMPL_NULL, WINSHM_IMPL_LOAD_LIBRARY_SEARCH_SYSTEM32);
+        if (module)
+            cached_process_prng = process_prng = WINSHM_IMPL_PUN(winshm_impl_process_prng_fn,
+                WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "ProcessPrng")));
+        if (!process_prng) {
+            module = LoadLibraryExW(L"bcrypt.dll", WINSHM_IMPL_NULL, WINSHM_IMPL_LOAD_LIBRARY_SEARCH_SYSTEM32);
+            if (module)
+                cached_bcrypt_gen_random = bcrypt_gen_random = WINSHM_IMPL_PUN(winshm_impl_bcrypt_gen_random_fn,
+                    WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "BCryptGenRandom")));
+        }
+        /* The modules stay loaded: the cached pointers point into them. */
+    }
+    if (process_prng)
+        return process_prng(buffer, bytes) ? 0 : WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_NOT_SUPPORTED);
+    if (!bcrypt_gen_random)
+        return WINSHM_IMPL_ERROR_NOT_SUPPORTED;
+    status = bcrypt_gen_random(WINSHM_IMPL_NULL, buffer, WINSHM_IMPL_CAST(unsigned long, bytes),
+                               WINSHM_IMPL_BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+    return status < 0 ? WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_NOT_SUPPORTED) : 0;
+}
+
+#ifndef WINSHM_RANDOM
+#  define WINSHM_RANDOM(buffer, bytes) winshm_impl_system_random(buffer, bytes)
+#endif
+
+enum { WINSHM_IMPL_UNIQUE_ATTEMPTS = 16, WINSHM_IMPL_UNIQUE_RANDOM_BYTES = 16 };
+
+WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, winshm_mode mode, uint64_t size,
+                                              const winshm_options *options)
+{
+    static const char hex[] = "0123456789abcdef";
+    const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
+    const size_t digits = 2 * WINSHM_IMPL_UNIQUE_RANDOM_BYTES;
+    unsigned char random[WINSHM_IMPL_UNIQUE_RANDOM_BYTES];
+    size_t prefix_bytes = 0, i;
+    char *name;
+    int attempt;
+    winshm_impl_error error;
+    winshm_result r = winshm_impl_check_target(shm, mode, WINSHM_IMPL_NULL);
+    if (r != WINSHM_OK)
+        return r;
+    options = winshm_impl_options_or_defaults(options);
+    if (options->open_existing)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    r = winshm_impl_check_creation(1, mode, size, options);
+    if (r != WINSHM_OK)
+        return r;
+    if (!prefix)
+        prefix = "Local\\winshm-";
+    while (prefix_bytes <= max_bytes && prefix[prefix_bytes])
+        ++prefix_bytes;
+    if (prefix_bytes + digits > max_bytes)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_NAME, WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE);
+    name = WINSHM_IMPL_CAST(char *, WINSHM_MALLOC(prefix_bytes + digits + 1));
+    if (!name)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_MEMORY, WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY);
+    memcpy(name, prefix, prefix_bytes);
+    name[prefix_bytes + digits] = 0;
+    for (attempt = 0; attempt < WINSHM_IMPL_UNIQUE_ATTEMPTS; ++attempt) {
+        error = WINSHM_RANDOM(random, sizeof random);
+        if (error) {
+            r = winshm_impl_fail_with(error, 0);
+            break;
+        }
+        for (i = 0; i < sizeof random; ++i) {
+            name[prefix_bytes + 2 * i] = hex[random[i] >> 4];
+            name[prefix_bytes + 2 * i + 1] = hex[random[i] & 15];
+        }
+        r = winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options, WINSHM_IMPL_NULL);
+        if (r != WINSHM_ERROR_ALREADY_EXISTS && r != WINSHM_ERROR_NAME_IN_USE)
+            break;
+    }
+    memset(random, 0, sizeof random);
+    error = GetLastError();
+    WINSHM_FREE(name);
+    SetLastError(error); /* as construct left it: free may touch it */
+    return r;
 }
 
 WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)

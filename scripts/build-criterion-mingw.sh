@@ -176,7 +176,38 @@ patch -p1 <<'EOF'
  int bxfi_push_timeout(struct bxfi_sandbox_s *instance, double timeout)
 EOF
 
-# 3c. Windows monotonic timestamps (Criterion compat/time.c, BoxFort timestamp.c)
+# 3c. The Windows arena looks for a random place between 1 and 2 GiB (32-bit)
+#     whose pages VirtualQuery calls free, 10 times, and gives up with ENOMEM
+#     if none is. Under 32-bit Wine 10 VirtualQuery calls that whole range
+#     reserved (Wine keeps it for the program and maps there on request), so
+#     every 32-bit test program died with "Could not initialize inheritable
+#     arena". Ask MapViewOfFileEx instead, and try another place when it
+#     refuses: on Windows an occupied place is refused the same way.
+patch -p1 <<'EOF'
+--- a/src/arena.c
++++ b/src/arena.c
+@@ -152,17 +152,10 @@
+         if (base > mmap_max || base < mmap_base)
+             continue;
+ 
+-        for (void *addr = base; addr < ptr_add(base, initial);
+-                addr = ptr_add(addr, PAGE_SIZE))
+-        {
+-            if (page_mapped(addr))
+-                goto retry;
+-        }
+-
+         a = MapViewOfFileEx(hndl, FILE_MAP_WRITE, 0, 0, initial, base);
+ 
+         if (!a)
+-            goto error;
++            goto retry;
+ 
+         if (!VirtualAlloc(a, initial, MEM_COMMIT, PAGE_READWRITE))
+             goto error;
+EOF
+
+# 3d. Windows monotonic timestamps (Criterion compat/time.c, BoxFort timestamp.c)
 #     compute count*1e9 in 64 bits, which overflows once QueryPerformanceCounter
 #     exceeds ~1845 s at the usual 10 MHz frequency (under Wine: host uptime
 #     > ~31 min). Reported test durations then become garbage (e.g. 1.09s for a

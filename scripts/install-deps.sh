@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs what building and testing winshm under Wine needs on Debian 12 or
 # Ubuntu: the mingw-w64 cross compilers, Wine, CMake and Ninja from the
-# distribution, then Criterion cross-built for mingw (cached in $WINSHM_CACHE,
-# default ~/.cache/winshm, so a second run does nothing).
+# distribution, then what each test configuration needs: Criterion
+# cross-built for mingw (64-bit, and 32-bit for x86-wine10) and the Wine 10
+# chroot (for the *-wine10 configurations). All of it is cached in
+# $WINSHM_CACHE, default ~/.cache/winshm, so a second run does nothing.
 #
-#   scripts/install-deps.sh [--no-criterion]
+#   scripts/install-deps.sh [--no-criterion] [--config=NAME]...
+#
+# Without --config: what x64-wine8 needs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/wine-env.sh"
 
 packages=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-i686
           wine64 cmake ninja-build meson python3 patch
-          clang clang-tools-14 clang-tidy cppcheck pkg-config python3-yaml)
+          clang clang-tools clang-tidy cppcheck pkg-config python3-yaml debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -23,6 +27,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" != "--no-criterion" ]; then
-  ROOT="$WINSHM_CACHE/criterion-mingw" "$here/build-criterion-mingw.sh"
-fi
+criterion=1 configs=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-criterion) criterion=0 ;;
+    --config=*) configs+=("${arg#--config=}") ;;
+    *) echo "install-deps: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+[ ${#configs[@]} -gt 0 ] || configs=(x64-wine8)
+for config in "${configs[@]}"; do
+  case "$config" in
+    x86-*) arch=i686 ;;
+    *) arch=x86_64 ;;
+  esac
+  if [ "$criterion" = 1 ]; then
+    ARCH=$arch ROOT="$WINSHM_CACHE/criterion-mingw" "$here/build-criterion-mingw.sh"
+  fi
+  case "$config" in *-wine10) "$here/wine10-setup.sh" ;; esac
+done

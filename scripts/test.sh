@@ -1,24 +1,76 @@
 #!/usr/bin/env bash
-# Builds everything for 64-bit Windows with mingw-w64 and runs the whole test
-# suite under Wine through ctest, installing what it needs first.
+# Builds everything with mingw-w64 and runs the whole test suite through
+# ctest in three configurations, each in its own build folder, installing
+# what it needs first:
 #
-#   scripts/test.sh [extra ctest arguments]
+#   x64-wine8    64-bit programs under the host's Wine 8, and the checks that
+#                run on the Linux host (portability matrix, lint, packaging,
+#                versions, workflow file): these run once, here
+#   x64-wine10   64-bit programs under Wine 10 (Debian trixie, in a chroot)
+#   x86-wine10   32-bit programs under Wine 10
+#
+#   scripts/test.sh [--config NAME]... [extra ctest arguments]
+#
+# --config (repeatable) runs only the configurations named. It reports each
+# configuration and fails if any failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
-. "$root/scripts/wine-env.sh"
+all_configs=(x64-wine8 x64-wine10 x86-wine10)
+configs=()
+ctest_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --config) configs+=("$2"); shift 2 ;;
+    --config=*) configs+=("${1#--config=}"); shift ;;
+    *) ctest_args+=("$1"); shift ;;
+  esac
+done
+[ ${#configs[@]} -gt 0 ] || configs=("${all_configs[@]}")
+for c in "${configs[@]}"; do
+  case " ${all_configs[*]} " in *" $c "*) ;; *) echo "test.sh: unknown configuration $c (${all_configs[*]})" >&2; exit 2 ;; esac
+done
 
-build=${WINSHM_BUILD_DIR:-$root/build}
+"$root/scripts/install-deps.sh" "${configs[@]/#/--config=}"
+. "$root/scripts/wine10-env.sh"
 . "$root/scripts/configure.sh"
-# Tests and examples forced on: a reused build folder that had them off must
-# not "pass" by running nothing (and --no-tests=error makes sure of it).
-winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
-  -DCRITERION_PREFIX="$CRITERION_PREFIX"
-cmake --build "$build"
+build_root=${WINSHM_BUILD_DIR:-$root/build}
 
-wine_start
 trap wine_stop EXIT
-cd "$build"
-# Independent tests run side by side: each uses its own names, and the leak
-# checks measure their own process only.
-ctest --output-on-failure --no-tests=error --parallel "$(nproc)" "$@"
+
+report=()
+failed=0
+for config in "${configs[@]}"; do
+  start=$(date +%s)
+  case "$config" in
+    x64-wine8)  arch=x86_64 wine=8  host_checks=ON  prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
+    x64-wine10) arch=x86_64 wine=10 host_checks=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
+    x86-wine10) arch=i686   wine=10 host_checks=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x86 ;;
+  esac
+  build=$build_root/$config
+  echo "=== $config: configure and build in $build"
+  # Tests and examples forced on: a reused build folder that had them off
+  # must not "pass" by running nothing (and --no-tests=error makes sure of it).
+  ARCH=$arch winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
+    -DWINSHM_WINE="$wine" -DWINSHM_HOST_CHECKS="$host_checks" -DCRITERION_PREFIX="$prefix" >/dev/null
+  cmake --build "$build"
+  echo "=== $config: ctest"
+  # Independent tests run side by side: each uses its own names, and the leak
+  # checks measure their own process only.
+  run_ctest=(ctest --test-dir "$build" --output-on-failure --no-tests=error --parallel "$(nproc)" "${ctest_args[@]}")
+  if [ "$wine" = 10 ]; then
+    run=(wine10_session "$root" "$build" -- "${run_ctest[@]}")
+  else
+    wine_start
+    run=("${run_ctest[@]}")
+  fi
+  if "${run[@]}"; then
+    result=passed
+  else
+    result=FAILED; failed=1
+  fi
+  report+=("$(printf '%-11s %-6s in %ss' "$config" "$result" "$(( $(date +%s) - start ))")")
+done
+
+echo "=== summary"
+printf '  %s\n' "${report[@]}"
+exit $failed

@@ -78,7 +78,7 @@ Test(processes, the_section_is_gone_once_a_crashed_holder_exits)
 Test(processes, an_inherited_handle_works_in_the_child)
 {
     /* The child opens by name here; what inheritance gives is checked by its flag. */
-    winshm_permissions perm = {NULL, 0, 1};
+    winshm_permissions perm = {NULL, 0, 1, WINSHM_ACCESS_DEFAULT};
     const char *name = unique_name("inheritable");
     winshm shm = {0};
     DWORD flags = 0;

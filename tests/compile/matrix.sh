@@ -82,15 +82,19 @@ done
 # headers' stdlib.h does not parse in MSVC mode, so the cells define the
 # allocator macros (and so do not include it); <windows.h> does not parse
 # either, so these cells include winshm.h alone.
-if command -v clang-cl-14 >/dev/null; then
+# The clang-cl of the same LLVM as clang (Debian: clang-tools-N, pulled in by
+# the clang-tools package of each release), not one fixed version.
+clang_major=$(clang -dumpversion | cut -d. -f1)
+clang_cl=$(command -v "clang-cl-$clang_major" || command -v "/usr/lib/llvm-$clang_major/bin/clang-cl" || true)
+if [ -n "$clang_cl" ]; then
   for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
     for lang in "/TC" "/TP /std:c++17"; do
       cell="clang-cl.$target.${lang%% *}"
-      echo "$cell|clang-cl-14 --target=$target /W4 /WX /Zs $lang -imsvc /usr/share/mingw-w64/include -I$root '-DWINSHM_MALLOC(n)=((void)(n), (void *)0)' '-DWINSHM_FREE(p)=((void)(p))' -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $src" >> "$jobs"
+      echo "$cell|$clang_cl --target=$target /W4 /WX /Zs $lang -imsvc /usr/share/mingw-w64/include -I$root '-DWINSHM_MALLOC(n)=((void)(n), (void *)0)' '-DWINSHM_FREE(p)=((void)(p))' -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $src" >> "$jobs"
     done
   done
 else
-  echo "matrix: clang-cl-14 not found (package clang-tools-14); its cells are missing" >&2
+  echo "matrix: clang-cl-$clang_major not found (package clang-tools-$clang_major); its cells are missing" >&2
   exit 1
 fi
 
