@@ -2,7 +2,7 @@
  * layout that log_writer.c and log_reader.c share.
  *
  * The section reserves far more than will ever be used (64 GiB on 64-bit
- * Windows), and costs commit charge only for the pages written so far. The
+ * Windows, 256 MiB on 32-bit), and costs commit charge only for the pages written so far. The
  * writer commits page by page as it appends; each reader commits, in its own
  * view, what the writer has published before touching it.
  *
@@ -30,8 +30,9 @@ typedef struct log_header {
 
 static inline uint64_t log_reservation(void)
 {
-    /* 64 GiB where the address space holds a view of it; 1 GiB on 32-bit. */
-    return sizeof(void *) >= 8 ? (uint64_t)64 << 30 : (uint64_t)1 << 30;
+    /* 64 GiB where the address space holds a view of it. A 32-bit process
+     * has 2 GiB of address space, in pieces: 256 MiB fits in one. */
+    return sizeof(void *) >= 8 ? (uint64_t)64 << 30 : (uint64_t)256 << 20;
 }
 
 static inline size_t log_record_span(uint32_t length)

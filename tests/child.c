@@ -1,6 +1,8 @@
 /* winshm_child.exe: the other process in the multi-process tests.
  *
  *   read NAME TEXT            open_only read-only; exit 0 if the section starts with TEXT
+ *   open NAME MODE            open_only with MODE (1, 2 or 3) and map a view with it:
+ *                             exit 0 if both are OK, else 20 - the first failing result
  *   write NAME TEXT           open_only read-write; write TEXT (with its NUL) at offset 0
  *   exchange NAME TEXT REPLY  check TEXT at 0, write REPLY at 4096
  *   race NAME SIZE START DONE wait for event START, open_or_create, map, count one at
@@ -25,13 +27,17 @@
  *   storm-open NAME N STATS   open_only NAME N times; every open must be OK with a valid
  *                             size, or NOT_FOUND. Adds the OKs at offset 8 of STATS
  *   hold NAME SIZE READY      create_only, map, signal READY, sleep until killed
- *   crash NAME SIZE READY     create_only, map, signal READY, then an access violation
+ *   crash NAME SIZE READY GO  create_only, map, signal READY, wait for GO, then an
+ *                             access violation (the parent opens the name in between)
  *   adopt-ro HANDLE TEXT [PID]
  *                             adopt HANDLE read-only (first pulled from process PID with
  *                             DuplicateHandle(DUPLICATE_SAME_ACCESS) when PID is given),
  *                             check that it starts with TEXT, then try to write, to map
  *                             writable and to duplicate writable: exit 0 only if every
  *                             attempt was refused
+ *   adopt-named HANDLE PID NAME TEXT
+ *                             pull HANDLE from process PID, adopt it read-only, check that
+ *                             it is called NAME and starts with TEXT
  *   not-inherited HANDLE      exit 0 if HANDLE is not a section handle here
  *   wait-handle FLAG TEXT     wait until the section FLAG holds 1 at offset 0, then take the
  *                             handle value at offset 8 and do what adopt-ro does with it
@@ -52,12 +58,14 @@ static HANDLE open_event(const char *name)
 
 static int *volatile nowhere;
 
-static int hold_or_crash(const char *name, uint64_t size, const char *ready, int crash)
+/* go: NULL to hold until killed; else the event after which to crash. */
+static int hold_or_crash(const char *name, uint64_t size, const char *ready, const char *go)
 {
     winshm shm = {0};
     winshm_view view = {0};
     HANDLE event = open_event(ready);
-    if (!event)
+    HANDLE crash = go ? open_event(go) : NULL;
+    if (!event || (go && !crash))
         return 101;
     if (winshm_create_only(&shm, name, WINSHM_READ_WRITE, size, NULL) != WINSHM_OK)
         return 102;
@@ -66,6 +74,8 @@ static int hold_or_crash(const char *name, uint64_t size, const char *ready, int
     memcpy(view.data, "held", 5);
     SetEvent(event);
     if (crash) {
+        if (WaitForSingleObject(crash, INFINITE) != WAIT_OBJECT_0)
+            return 104;
         /* No error dialog: the test expects an access violation exit code. */
         SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
         *nowhere = 1; /* a real access violation */
@@ -83,6 +93,24 @@ static int on_wine(void)
 }
 
 /* Every way to get write access through a read-only handle must fail. */
+static void *parse_handle(const char *text)
+{
+    return (void *)(uintptr_t)strtoull(text, NULL, 0);
+}
+
+/* Pulls the handle HANDLE out of process PID with DuplicateHandle. */
+static void *pull_handle(const char *handle_text, const char *pid_text)
+{
+    HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, strtoul(pid_text, NULL, 10));
+    void *pulled = NULL;
+    if (!parent)
+        return NULL;
+    if (!DuplicateHandle(parent, parse_handle(handle_text), GetCurrentProcess(), &pulled, 0, FALSE, DUPLICATE_SAME_ACCESS))
+        pulled = NULL;
+    CloseHandle(parent);
+    return pulled;
+}
+
 static int adopt_read_only(void *handle, const char *text)
 {
     winshm shm = {0}, writable = {0};
@@ -211,10 +239,6 @@ static int reserve_follow(const char *name, uint32_t pages)
     return seen == pages ? 0 : 5;
 }
 
-static void *parse_handle(const char *text)
-{
-    return (void *)(uintptr_t)strtoull(text, NULL, 0);
-}
 
 static int run(int argc, char **argv)
 {
@@ -222,6 +246,15 @@ static int run(int argc, char **argv)
     winshm_view view = {0};
     if (argc < 3)
         return 100;
+    if (strcmp(argv[1], "open") == 0 && argc == 4) {
+        winshm_mode mode = (winshm_mode)atoi(argv[3]);
+        winshm_result r = winshm_open_only(&shm, argv[2], mode);
+        if (r == WINSHM_OK)
+            r = winshm_map(&shm, mode, 0, 0, &view);
+        winshm_unmap(&view);
+        winshm_close(&shm);
+        return r == WINSHM_OK ? 0 : 20 - (int)r;
+    }
     if (strcmp(argv[1], "read") == 0 && argc == 4) {
         if (winshm_open_only(&shm, argv[2], WINSHM_READ_ONLY) != WINSHM_OK)
             return 101;
@@ -278,16 +311,18 @@ static int run(int argc, char **argv)
     if ((strcmp(argv[1], "storm-create") == 0 || strcmp(argv[1], "storm-open") == 0) && argc == 5)
         return storm(argv[1][6] == 'c', argv[2], atoi(argv[3]), argv[4]);
     if (strcmp(argv[1], "adopt-ro") == 0 && (argc == 4 || argc == 5)) {
-        void *handle = parse_handle(argv[2]);
-        if (argc == 5) {
-            HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, strtoul(argv[4], NULL, 10));
-            void *pulled = NULL;
-            if (!parent || !DuplicateHandle(parent, handle, GetCurrentProcess(), &pulled, 0, FALSE, DUPLICATE_SAME_ACCESS))
-                return 101;
-            CloseHandle(parent);
-            handle = pulled;
-        }
-        return adopt_read_only(handle, argv[3]);
+        void *handle = argc == 5 ? pull_handle(argv[2], argv[4]) : parse_handle(argv[2]);
+        return handle ? adopt_read_only(handle, argv[3]) : 101;
+    }
+    if (strcmp(argv[1], "adopt-named") == 0 && argc == 6) {
+        void *handle = pull_handle(argv[2], argv[3]);
+        if (!handle || winshm_adopt(&shm, handle, WINSHM_READ_ONLY) != WINSHM_OK)
+            return 101;
+        if (strcmp(winshm_get_name(&shm), argv[4]) != 0)
+            return 102;
+        if (winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK)
+            return 103;
+        return strcmp((const char *)view.data, argv[5]) == 0 ? 0 : 104;
     }
     if (strcmp(argv[1], "wait-handle") == 0 && argc == 4) {
         int tries;
@@ -317,8 +352,10 @@ static int run(int argc, char **argv)
         return reserve_read(argv[2], (size_t)strtoull(argv[3], NULL, 10), argv[4]);
     if (strcmp(argv[1], "reserve-follow") == 0 && argc == 4)
         return reserve_follow(argv[2], (uint32_t)strtoul(argv[3], NULL, 10));
-    if ((strcmp(argv[1], "hold") == 0 || strcmp(argv[1], "crash") == 0) && argc == 5)
-        return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], argv[1][0] == 'c');
+    if (strcmp(argv[1], "hold") == 0 && argc == 5)
+        return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], NULL);
+    if (strcmp(argv[1], "crash") == 0 && argc == 6)
+        return hold_or_crash(argv[2], strtoull(argv[3], NULL, 10), argv[4], argv[5]);
     return 100;
 }
 

@@ -37,12 +37,19 @@ Test(processes, racing_open_or_create_reports_one_creator, .timeout = 120)
         race_round(8, 10000);
 }
 
+/* The holder's handle keeps the section alive, and its death frees the name.
+ * The child holds on until told to die (crash: it waits for GO, then faults;
+ * killed: it is terminated), so the open below always meets a live holder,
+ * whatever the timing, and what follows its exit always meets a dead one. */
 static void section_disappears_after_holder_ends(int crash)
 {
     const char *name = unique_name(crash ? "crash" : "killed");
     const char *ready_name = unique_name("ready");
+    const char *go_name = unique_name("go");
     HANDLE ready = make_event(ready_name);
-    HANDLE child = start_child("%s %s 4096 %s", crash ? "crash" : "hold", name, ready_name);
+    HANDLE go = make_event(go_name);
+    HANDLE child = crash ? start_child("crash %s 4096 %s %s", name, ready_name, go_name)
+                         : start_child("hold %s 4096 %s", name, ready_name);
     winshm shm = {0};
     winshm_view view = {0};
     DWORD code;
@@ -50,7 +57,9 @@ static void section_disappears_after_holder_ends(int crash)
     cr_assert_eq(winshm_open_only(&shm, name, WINSHM_READ_ONLY), WINSHM_OK);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
     winshm_close(&shm);
-    if (!crash)
+    if (crash)
+        cr_assert(SetEvent(go));
+    else
         cr_assert(TerminateProcess(child, 77));
     code = wait_child(child);
     cr_assert_eq(code, crash ? (DWORD)EXCEPTION_ACCESS_VIOLATION : 77u, "exit code %#lx", code);
@@ -62,6 +71,7 @@ static void section_disappears_after_holder_ends(int crash)
     /* And the name can be created afresh. */
     cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
     winshm_close(&shm);
+    CloseHandle(go);
     CloseHandle(ready);
 }
 

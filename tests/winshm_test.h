@@ -144,20 +144,18 @@ static inline void child_path(wchar_t *out, size_t cap)
     wcscpy(out + n, L"winshm_child.exe");
 }
 
-/* Starts winshm_child.exe with the arguments formatted from `fmt` (UTF-8).
- * `inherit` lets it inherit this process's inheritable handles. */
-static inline HANDLE start_child_ex(int inherit, const char *fmt, ...)
+/* Starts winshm_child.exe with the arguments formatted from `fmt` (UTF-8),
+ * under `token` (NULL: this process's). `inherit` lets it inherit this
+ * process's inheritable handles. */
+static inline HANDLE start_child_va(HANDLE token, int inherit, const char *fmt, va_list ap)
 {
     wchar_t path[MAX_PATH], command[2048];
     char args[1536];
     STARTUPINFOW startup;
     PROCESS_INFORMATION process;
-    va_list ap;
     int n, attempt;
     child_path(path, MAX_PATH);
-    va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
     n = swprintf(command, 2048, L"\"%ls\" ", path);
     cr_assert_gt(n, 0);
     cr_assert_gt(MultiByteToWideChar(CP_UTF8, 0, args, -1, command + n, 2048 - n), 0);
@@ -168,14 +166,36 @@ static inline HANDLE start_child_ex(int inherit, const char *fmt, ...)
      * harness's trouble, not the library's, so try again a few times. */
     for (attempt = 0;; ++attempt) {
         DWORD error;
-        if (CreateProcessW(path, command, NULL, NULL, inherit, 0, NULL, NULL, &startup, &process))
+        BOOL started = token ? CreateProcessAsUserW(token, path, command, NULL, NULL, inherit, 0, NULL, NULL, &startup, &process)
+                             : CreateProcessW(path, command, NULL, NULL, inherit, 0, NULL, NULL, &startup, &process);
+        if (started)
             break;
         error = GetLastError();
-        cr_assert(error == ERROR_INTERNAL_ERROR && attempt < 5, "CreateProcessW failed: %lu", error);
+        cr_assert(error == ERROR_INTERNAL_ERROR && attempt < 5, "CreateProcess failed: %lu", error);
         Sleep(50);
     }
     CloseHandle(process.hThread);
     return process.hProcess;
+}
+
+static inline HANDLE start_child_ex(int inherit, const char *fmt, ...)
+{
+    HANDLE child;
+    va_list ap;
+    va_start(ap, fmt);
+    child = start_child_va(NULL, inherit, fmt, ap);
+    va_end(ap);
+    return child;
+}
+
+static inline HANDLE start_child_as(HANDLE token, const char *fmt, ...)
+{
+    HANDLE child;
+    va_list ap;
+    va_start(ap, fmt);
+    child = start_child_va(token, 0, fmt, ap);
+    va_end(ap);
+    return child;
 }
 #define start_child(...) start_child_ex(0, __VA_ARGS__)
 
