@@ -29,6 +29,8 @@
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
  *   winshm_get_flags / winshm_get_handle   O(1) queries: no system call, no allocation
  *   winshm_map / winshm_unmap views at any offset (alignment is done for you)
+ *   winshm_map_at             a view at the address you choose
+ *   winshm_map_mirrored       one range mapped twice, back to back (rings)
  *   winshm_commit             commit pages of a reserve-only section in a view
  *   winshm_page_size / winshm_allocation_granularity   the system's geometry
  *   winshm_duplicate / winshm_adopt  share a section by handle, with reduced rights
@@ -46,6 +48,10 @@
  *                  winshm_create_unique: fills `bytes` bytes at `buffer` and
  *                  evaluates to 0, or to a Windows error (ERROR_NOT_SUPPORTED
  *                  when there is none). Default: the system's.
+ *   WINSHM_USE_PLACEHOLDERS   an int expression, evaluated on each
+ *                  winshm_map_mirrored: 0 makes it use its fallback even
+ *                  where placeholders exist (tests use this to cover both).
+ *                  Default 1.
  *
  * Versions: 0.1.0, the first release.
  *
@@ -167,10 +173,11 @@ typedef struct winshm_options {
 
 typedef struct winshm_view {
     void *data;                /* first byte of the requested range */
-    size_t size;               /* bytes in the requested range */
-    void *base_;               /* private: what MapViewOfFile returned; NULL when empty */
+    size_t size;               /* bytes in the requested range (of one copy, if mirrored) */
+    void *base_;               /* private: where the mapping starts; NULL when empty */
+    size_t mirror_;            /* private: mirrored: the second copy starts this far after base_; else 0 */
     winshm_mode mode_;         /* private: the view's mode */
-    unsigned flags_;           /* private: the section's winshm_flags */
+    unsigned flags_;           /* private: the section's winshm_flags, and how the view was placed */
 } winshm_view;                 /* a zeroed view is empty */
 
 /* Creating and opening. Each constructor needs an empty `shm` (else
@@ -246,12 +253,32 @@ WINSHM_API void          *winshm_get_handle(const winshm *shm); /* the section H
  * Empty shm: NOT_OPEN. A range past the end, or one whose size overflows:
  * OUT_OF_RANGE. On failure view is zeroed. The view outlives shm. */
 WINSHM_API winshm_result winshm_map  (const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view);
-/* Unmaps and zeroes the view. NULL or empty: nothing happens. */
+/* winshm_map with view->data placed at `address` (NULL: plain winshm_map).
+ * `address` and `offset` must agree modulo the allocation granularity (the
+ * mapping starts at address - offset % granularity, which must be a multiple
+ * of it), else INVALID_ARGUMENT. If any of that range is not free:
+ * ADDRESS_IN_USE, and nothing is mapped. Every other rule of winshm_map holds. */
+WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
+                                       void *address, winshm_view *view);
+/* Maps the range twice, back to back: for every i < view->size, data[i] and
+ * data[view->size + i] are the same byte, so a ring buffer never wraps inside
+ * a record. view->size is one copy. offset and size (size 0: through the end)
+ * must be multiples of the allocation granularity, and COPY_ON_WRITE is
+ * refused (private copies would not alias): INVALID_ARGUMENT. Placed in one
+ * address-space placeholder where Windows has them (10 1803+: VirtualAlloc2,
+ * MapViewOfFile3, looked up at run time), else in a range found free, retried
+ * if another thread takes it, then ADDRESS_IN_USE. No room for 2 * size:
+ * OUT_OF_MEMORY. On a reserve-only section, winshm_commit commits both copies.
+ * Every other rule of winshm_map holds. */
+WINSHM_API winshm_result winshm_map_mirrored(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
+                                             winshm_view *view);
+/* Unmaps and zeroes the view, of any kind (both copies of a mirrored one),
+ * and releases the address space it held. NULL or empty: nothing happens. */
 WINSHM_API void          winshm_unmap(winshm_view *view);
 
 /* Commits the pages that cover bytes [offset, offset + size) of a view of a
  * reserve-only section (offsets from view->data; size 0: through the end of
- * the view). Committed pages start zeroed, belong to the section (every view
+ * the view; in a mirrored view, both copies). Committed pages start zeroed, belong to the section (every view
  * in every process shares them) and stay until it is destroyed; there is no
  * decommit. Each process commits in its own view before touching a page;
  * committing again is free. Not reserve-only: OK, nothing changes. NULL view:
@@ -267,7 +294,7 @@ WINSHM_API uint32_t winshm_allocation_granularity(void);
 /* A short static English text for each result; "unknown winshm result" otherwise. */
 WINSHM_API const char *winshm_result_string(winshm_result result);
 
-/* Sharing by handle, without a name (see README "Sharing securely").
+/* Sharing by handle, without a name (see README "Security").
  *
  * winshm_duplicate: duplicates the section handle into target_process (a
  * process HANDLE as void*; NULL or GetCurrentProcess() for this process) with
@@ -340,6 +367,8 @@ __declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SE
 __declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
 __declspec(dllimport) void *__stdcall MapViewOfFile(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap);
 __declspec(dllimport) int __stdcall UnmapViewOfFile(const void *lpBaseAddress);
+__declspec(dllimport) void *__stdcall MapViewOfFileEx(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap, void *lpBaseAddress);
+__declspec(dllimport) int __stdcall VirtualFree(void *lpAddress, winshm_impl_ulong_ptr dwSize, unsigned long dwFreeType);
 __declspec(dllimport) void *__stdcall VirtualAlloc(void *lpAddress, winshm_impl_ulong_ptr dwSize, unsigned long flAllocationType, unsigned long flProtect);
 __declspec(dllimport) int __stdcall CloseHandle(void *hObject);
 __declspec(dllimport) unsigned long __stdcall GetLastError(void);
@@ -380,7 +409,17 @@ enum {
     WINSHM_IMPL_PAGE_READONLY = 0x02,
     WINSHM_IMPL_PAGE_READWRITE = 0x04,
     WINSHM_IMPL_PAGE_WRITECOPY = 0x08,
+    WINSHM_IMPL_PAGE_NOACCESS = 0x01,
     WINSHM_IMPL_MEM_COMMIT = 0x1000,
+    WINSHM_IMPL_MEM_RESERVE = 0x2000,
+    WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER = 0x4000,
+    WINSHM_IMPL_MEM_RESERVE_PLACEHOLDER = 0x40000,
+    WINSHM_IMPL_MEM_PRESERVE_PLACEHOLDER = 0x2,
+    WINSHM_IMPL_MEM_RELEASE = 0x8000,
+    /* view->flags_ beyond the section's winshm_flags */
+    WINSHM_IMPL_VIEW_PLACEHOLDERS = 0x100, /* a mirrored view placed in a placeholder */
+    /* the fallback's tries when another thread keeps taking the range */
+    WINSHM_IMPL_MIRROR_ATTEMPTS = 32,
     WINSHM_IMPL_SEC_FILE = 0x800000,
     WINSHM_IMPL_SEC_IMAGE = 0x1000000,
     WINSHM_IMPL_SEC_RESERVE = 0x4000000,
@@ -1109,10 +1148,9 @@ WINSHM_API winshm_impl_error winshm_impl_system_random(unsigned char *buffer, si
     static winshm_impl_bcrypt_gen_random_fn volatile cached_bcrypt_gen_random;
     winshm_impl_process_prng_fn process_prng = cached_process_prng;
     winshm_impl_bcrypt_gen_random_fn bcrypt_gen_random = cached_bcrypt_gen_random;
-    winshm_impl_hmodule module;
     long status;
     if (!process_prng && !bcrypt_gen_random) {
-        module = LoadLibraryExW(L"bcryptprimitives.dll", WINSHM_IMPL_NULL, WINSHM_IMPL_LOAD_LIBRARY_SEARCH_SYSTEM32);
+        winshm_impl_hmodule module = LoadLibraryExW(L"bcryptprimitives.dll", WINSHM_IMPL_NULL, WINSHM_IMPL_LOAD_LIBRARY_SEARCH_SYSTEM32);
         if (module)
             cached_process_prng = process_prng = WINSHM_IMPL_PUN(winshm_impl_process_prng_fn,
                 WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "ProcessPrng")));
@@ -1144,7 +1182,7 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
 {
     static const char hex[] = "0123456789abcdef";
     const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
-    const size_t digits = 2 * WINSHM_IMPL_UNIQUE_RANDOM_BYTES;
+    const size_t digits = WINSHM_IMPL_CAST(size_t, 2) * WINSHM_IMPL_UNIQUE_RANDOM_BYTES;
     unsigned char random[WINSHM_IMPL_UNIQUE_RANDOM_BYTES];
     size_t prefix_bytes = 0, i;
     char *name;
@@ -1292,13 +1330,13 @@ WINSHM_API void *winshm_get_handle(const winshm *shm)
     return shm ? shm->handle_ : WINSHM_IMPL_NULL;
 }
 
-WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
+/* Checks a view request (shared by the three map functions): zeroes `view`,
+ * checks `shm` and `mode`, and the range, resolving *size 0 to the end. */
+WINSHM_API winshm_result winshm_impl_check_view(const winshm *shm, winshm_mode mode, uint64_t offset, size_t *size,
+                                                winshm_view *view)
 {
-    uint64_t remaining, aligned;
-    size_t lead;
-    void *base;
+    uint64_t remaining;
     winshm_result r;
-
     if (!view)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     memset(view, 0, sizeof *view);
@@ -1308,30 +1346,208 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
     if (offset >= shm->size_)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     remaining = shm->size_ - offset;
-    if (size == 0) {
+    if (*size == 0) {
 #if SIZE_MAX < UINT64_MAX
         if (remaining > WINSHM_IMPL_CAST(uint64_t, SIZE_MAX)) /* 32-bit: more than the address space holds */
             return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
 #endif
-        size = WINSHM_IMPL_CAST(size_t, remaining);
-    } else if (size > remaining) {
+        *size = WINSHM_IMPL_CAST(size_t, remaining);
+    } else if (*size > remaining) {
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     }
-    /* Views must start on the allocation granularity: map from the boundary
-     * below `offset` and hand out the byte at `offset`. */
-    lead = WINSHM_IMPL_CAST(size_t, offset % winshm_allocation_granularity());
-    aligned = offset - lead;
+    return WINSHM_OK;
+}
+
+/* Maps `lead` + `size` bytes from offset - lead at `base` (NULL: anywhere)
+ * into `view`, whose data is `lead` bytes in. */
+WINSHM_API winshm_result winshm_impl_map_into(const winshm *shm, winshm_mode mode, uint64_t offset, size_t lead,
+                                              size_t size, void *base, winshm_view *view)
+{
+    const uint64_t aligned = offset - lead;
+    void *mapped;
     if (size > SIZE_MAX - lead)
         return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    base = MapViewOfFile(shm->handle_, winshm_impl_rights(mode)->view_access, WINSHM_IMPL_CAST(unsigned long, aligned >> 32),
-                         WINSHM_IMPL_CAST(unsigned long, aligned & 0xFFFFFFFFu), lead + size);
-    if (!base)
+    mapped = MapViewOfFileEx(shm->handle_, winshm_impl_rights(mode)->view_access, WINSHM_IMPL_CAST(unsigned long, aligned >> 32),
+                             WINSHM_IMPL_CAST(unsigned long, aligned & 0xFFFFFFFFu), lead + size, base);
+    if (!mapped)
         return winshm_impl_fail_with(GetLastError(), 0);
-    view->base_ = base;
-    view->data = WINSHM_IMPL_CAST(unsigned char *, base) + lead;
+    view->base_ = mapped;
+    view->data = WINSHM_IMPL_CAST(unsigned char *, mapped) + lead;
     view->size = size;
     view->mode_ = mode;
     view->flags_ = shm->flags_;
+    return winshm_impl_succeed();
+}
+
+WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view)
+{
+    winshm_result r = winshm_impl_check_view(shm, mode, offset, &size, view);
+    if (r != WINSHM_OK)
+        return r;
+    /* Views must start on the allocation granularity: map from the boundary
+     * below `offset` and hand out the byte at `offset`. */
+    return winshm_impl_map_into(shm, mode, offset, WINSHM_IMPL_CAST(size_t, offset % winshm_allocation_granularity()), size,
+                                WINSHM_IMPL_NULL, view);
+}
+
+WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
+                                       void *address, winshm_view *view)
+{
+    size_t lead;
+    winshm_result r;
+    if (!address)
+        return winshm_map(shm, mode, offset, size, view);
+    r = winshm_impl_check_view(shm, mode, offset, &size, view);
+    if (r != WINSHM_OK)
+        return r;
+    lead = WINSHM_IMPL_CAST(size_t, offset % winshm_allocation_granularity());
+    if (WINSHM_IMPL_PUN(uintptr_t, address) % winshm_allocation_granularity() != lead)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    /* An occupied range fails with ERROR_INVALID_ADDRESS: ADDRESS_IN_USE. */
+    return winshm_impl_map_into(shm, mode, offset, lead, size, WINSHM_IMPL_CAST(unsigned char *, address) - lead, view);
+}
+
+/* ---- mirrored views ---- */
+
+#ifndef WINSHM_USE_PLACEHOLDERS
+#  define WINSHM_USE_PLACEHOLDERS 1
+#endif
+
+typedef void *(__stdcall *winshm_impl_virtual_alloc2_fn)(void *process, void *base, winshm_impl_ulong_ptr size,
+                                                          unsigned long type, unsigned long protection,
+                                                          void *parameters, unsigned long parameter_count);
+typedef void *(__stdcall *winshm_impl_map_view_of_file3_fn)(void *section, void *process, void *base, uint64_t offset,
+                                                             winshm_impl_ulong_ptr size, unsigned long type,
+                                                             unsigned long protection, void *parameters,
+                                                             unsigned long parameter_count);
+
+/* Maps both copies of a mirror into one placeholder, which no other thread
+ * can take between the steps. ERROR_NOT_SUPPORTED: this Windows has no
+ * placeholders (before 10 1803; Wine 8 refuses them with
+ * ERROR_INVALID_PARAMETER), so the caller falls back. */
+WINSHM_API winshm_impl_error winshm_impl_mirror_in_placeholder(void *section, uint64_t offset, size_t size,
+                                                               unsigned long protection, void **out)
+{
+    static winshm_impl_virtual_alloc2_fn volatile cached_virtual_alloc2;
+    static winshm_impl_map_view_of_file3_fn volatile cached_map_view_of_file3;
+    winshm_impl_virtual_alloc2_fn virtual_alloc2 = cached_virtual_alloc2;
+    winshm_impl_map_view_of_file3_fn map_view_of_file3 = cached_map_view_of_file3;
+    void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1));
+    unsigned char *placeholder, *second;
+    winshm_impl_error error;
+    if (!virtual_alloc2 || !map_view_of_file3) {
+        winshm_impl_hmodule kernelbase = GetModuleHandleW(L"kernelbase.dll");
+        if (!kernelbase)
+            return WINSHM_IMPL_ERROR_NOT_SUPPORTED;
+        cached_virtual_alloc2 = virtual_alloc2 = WINSHM_IMPL_PUN(winshm_impl_virtual_alloc2_fn,
+            WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(kernelbase, "VirtualAlloc2")));
+        cached_map_view_of_file3 = map_view_of_file3 = WINSHM_IMPL_PUN(winshm_impl_map_view_of_file3_fn,
+            WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(kernelbase, "MapViewOfFile3")));
+        if (!virtual_alloc2 || !map_view_of_file3)
+            return WINSHM_IMPL_ERROR_NOT_SUPPORTED;
+    }
+    placeholder = WINSHM_IMPL_CAST(unsigned char *, virtual_alloc2(WINSHM_IMPL_NULL, WINSHM_IMPL_NULL, 2 * size,
+        WINSHM_IMPL_MEM_RESERVE | WINSHM_IMPL_MEM_RESERVE_PLACEHOLDER, WINSHM_IMPL_PAGE_NOACCESS, WINSHM_IMPL_NULL, 0));
+    if (!placeholder) {
+        error = GetLastError();
+        return error == WINSHM_IMPL_ERROR_INVALID_PARAMETER ? WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_NOT_SUPPORTED)
+                                                            : error;
+    }
+    second = placeholder + size;
+    /* Split it in two placeholders, one for each copy. */
+    if (!VirtualFree(placeholder, size, WINSHM_IMPL_MEM_RELEASE | WINSHM_IMPL_MEM_PRESERVE_PLACEHOLDER)) {
+        error = GetLastError();
+        VirtualFree(placeholder, 0, WINSHM_IMPL_MEM_RELEASE);
+        return error;
+    }
+    if (!map_view_of_file3(section, current_process, placeholder, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
+                           protection, WINSHM_IMPL_NULL, 0)) {
+        error = GetLastError();
+        VirtualFree(placeholder, 0, WINSHM_IMPL_MEM_RELEASE);
+        VirtualFree(second, 0, WINSHM_IMPL_MEM_RELEASE);
+        return error;
+    }
+    if (!map_view_of_file3(section, current_process, second, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
+                           protection, WINSHM_IMPL_NULL, 0)) {
+        error = GetLastError();
+        UnmapViewOfFile(placeholder);
+        VirtualFree(second, 0, WINSHM_IMPL_MEM_RELEASE);
+        return error;
+    }
+    *out = placeholder;
+    return 0;
+}
+
+/* Without placeholders: find a free range of 2 * size, release it, and map
+ * both copies there. Another thread may take the range in between; then try
+ * again, a bounded number of times. */
+WINSHM_API winshm_impl_error winshm_impl_mirror_in_free_range(void *section, uint64_t offset, size_t size,
+                                                              unsigned long access, void **out)
+{
+    const unsigned long high = WINSHM_IMPL_CAST(unsigned long, offset >> 32);
+    const unsigned long low = WINSHM_IMPL_CAST(unsigned long, offset & 0xFFFFFFFFu);
+    int attempt;
+    for (attempt = 0; attempt < WINSHM_IMPL_MIRROR_ATTEMPTS; ++attempt) {
+        unsigned char *range = WINSHM_IMPL_CAST(unsigned char *, VirtualAlloc(WINSHM_IMPL_NULL, 2 * size,
+                                                                               WINSHM_IMPL_MEM_RESERVE, WINSHM_IMPL_PAGE_NOACCESS));
+        void *first, *second;
+        winshm_impl_error error;
+        if (!range)
+            return GetLastError();
+        VirtualFree(range, 0, WINSHM_IMPL_MEM_RELEASE);
+        first = MapViewOfFileEx(section, access, high, low, size, range);
+        if (!first) {
+            error = GetLastError();
+            if (error == WINSHM_IMPL_ERROR_INVALID_ADDRESS)
+                continue;
+            return error;
+        }
+        second = MapViewOfFileEx(section, access, high, low, size, range + size);
+        if (!second) {
+            error = GetLastError();
+            UnmapViewOfFile(first);
+            if (error == WINSHM_IMPL_ERROR_INVALID_ADDRESS)
+                continue;
+            return error;
+        }
+        *out = range;
+        return 0;
+    }
+    return WINSHM_IMPL_ERROR_INVALID_ADDRESS;
+}
+
+WINSHM_API winshm_result winshm_map_mirrored(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
+                                             winshm_view *view)
+{
+    const uint32_t grain = winshm_allocation_granularity();
+    const winshm_impl_mode_rights *rights;
+    winshm_impl_error error = WINSHM_IMPL_ERROR_NOT_SUPPORTED;
+    void *base = WINSHM_IMPL_NULL;
+    unsigned placement = 0;
+    winshm_result r = winshm_impl_check_view(shm, mode, offset, &size, view);
+    if (r != WINSHM_OK)
+        return r;
+    if (mode == WINSHM_COPY_ON_WRITE || offset % grain != 0 || size % grain != 0)
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (size > SIZE_MAX / 2)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_MEMORY, WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY);
+    rights = winshm_impl_rights(mode);
+    if (WINSHM_USE_PLACEHOLDERS) {
+        error = winshm_impl_mirror_in_placeholder(shm->handle_, offset, size, rights->protection, &base);
+        placement = WINSHM_IMPL_VIEW_PLACEHOLDERS;
+    }
+    if (error == WINSHM_IMPL_ERROR_NOT_SUPPORTED) {
+        error = winshm_impl_mirror_in_free_range(shm->handle_, offset, size, rights->view_access, &base);
+        placement = 0;
+    }
+    if (error)
+        return winshm_impl_fail_with(error, 0);
+    view->base_ = base;
+    view->data = base;
+    view->size = size;
+    view->mirror_ = size;
+    view->mode_ = mode;
+    view->flags_ = shm->flags_ | placement;
     return winshm_impl_succeed();
 }
 
@@ -1340,6 +1556,8 @@ WINSHM_API void winshm_unmap(winshm_view *view)
     if (!view || !view->base_)
         return;
     UnmapViewOfFile(view->base_);
+    if (view->mirror_)
+        UnmapViewOfFile(WINSHM_IMPL_CAST(unsigned char *, view->base_) + view->mirror_);
     memset(view, 0, sizeof *view);
 }
 
@@ -1363,6 +1581,11 @@ WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, s
     end = (WINSHM_IMPL_PUN(uintptr_t, view->data) + offset + size + page_mask) & ~page_mask;
     if (!VirtualAlloc(WINSHM_IMPL_PUN(void *, first), end - first, WINSHM_IMPL_MEM_COMMIT,
                       winshm_impl_rights(view->mode_)->protection))
+        return winshm_impl_fail_with(GetLastError(), 0);
+    /* The second copy of a mirror is the same pages, but a view of them of
+     * its own: each mapping commits for itself. */
+    if (view->mirror_ && !VirtualAlloc(WINSHM_IMPL_PUN(void *, first + view->mirror_), end - first, WINSHM_IMPL_MEM_COMMIT,
+                                       winshm_impl_rights(view->mode_)->protection))
         return winshm_impl_fail_with(GetLastError(), 0);
     return winshm_impl_succeed();
 }

@@ -77,6 +77,32 @@ int WINSHM_TU(void)
         winshm_close(&other);
         winshm_close(&shm);
     }
+    {
+        winshm_options options = ZEROED;
+        winshm_view mirrored = ZEROED, placed = ZEROED;
+        const size_t grain = winshm_allocation_granularity();
+        options.flags = WINSHM_RESERVE;
+        failures += winshm_page_size() == 0 || grain < winshm_page_size();
+        failures += winshm_create_ex(&shm, 0, WINSHM_READ_WRITE, 2 * grain, &options, 0) != WINSHM_OK;
+        failures += winshm_get_flags(&shm) != WINSHM_RESERVE;
+        failures += winshm_map_mirrored(&shm, WINSHM_READ_WRITE, 0, 0, &mirrored) != WINSHM_OK;
+        failures += winshm_commit(&mirrored, 0, 1) != WINSHM_OK;
+        if (mirrored.data) {
+            ((unsigned char *)mirrored.data)[0] = 7;
+            failures += ((unsigned char *)mirrored.data)[mirrored.size] != 7;
+        }
+        failures += winshm_map_at(&shm, WINSHM_READ_ONLY, 0, 0, 0, &placed) != WINSHM_OK;
+        winshm_unmap(&placed);
+        winshm_unmap(&mirrored);
+        winshm_close(&shm);
+        options.flags = 0;
+        failures += winshm_create_ex_w(&shm, 0, WINSHM_READ_ONLY, 1, &options, &created) != WINSHM_OK;
+        winshm_close(&shm);
+        perm.access = WINSHM_ACCESS_OWNER_ONLY;
+        options.permissions = &perm;
+        failures += winshm_create_unique(&shm, 0, WINSHM_READ_WRITE, 1, &options) != WINSHM_OK;
+        winshm_close(&shm);
+    }
     return failures;
 }
 
