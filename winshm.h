@@ -268,7 +268,7 @@ WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint
  * address-space placeholder where Windows has them (10 1803+: VirtualAlloc2,
  * MapViewOfFile3, looked up at run time), else in a range found free, retried
  * if another thread takes it, then ADDRESS_IN_USE. No room for 2 * size:
- * OUT_OF_MEMORY. On a reserve-only section, winshm_commit commits both copies.
+ * OUT_OF_MEMORY (ERROR_NOT_ENOUGH_MEMORY). On a reserve-only section, winshm_commit commits both copies.
  * Every other rule of winshm_map holds. */
 WINSHM_API winshm_result winshm_map_mirrored(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
                                              winshm_view *view);
@@ -1492,8 +1492,8 @@ WINSHM_API winshm_impl_error winshm_impl_mirror_in_free_range(void *section, uin
                                                                                WINSHM_IMPL_MEM_RESERVE, WINSHM_IMPL_PAGE_NOACCESS));
         void *first, *second;
         winshm_impl_error error;
-        if (!range)
-            return GetLastError();
+        if (!range) /* no hole of 2 * size (87 if it exceeds the whole address space) */
+            return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
         VirtualFree(range, 0, WINSHM_IMPL_MEM_RELEASE);
         first = MapViewOfFileEx(section, access, high, low, size, range);
         if (!first) {

@@ -1,6 +1,9 @@
 /* winshm_child.exe: the other process in the multi-process tests.
  *
  *   read NAME TEXT            open_only read-only; exit 0 if the section starts with TEXT
+ *   mirror NAME TEXT REPLY    open_only read-write, map the whole section mirrored; check
+ *                             TEXT at offset 0 through both copies, then write REPLY (with
+ *                             its NUL) through the second copy at offset 100
  *   open NAME MODE            open_only with MODE (1, 2 or 3) and map a view with it:
  *                             exit 0 if both are OK, else 20 - the first failing result
  *   write NAME TEXT           open_only read-write; write TEXT (with its NUL) at offset 0
@@ -246,6 +249,16 @@ static int run(int argc, char **argv)
     winshm_view view = {0};
     if (argc < 3)
         return 100;
+    if (strcmp(argv[1], "mirror") == 0 && argc == 5) {
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
+            return 101;
+        if (winshm_map_mirrored(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK)
+            return 102;
+        if (strcmp((char *)view.data, argv[3]) != 0 || strcmp((char *)view.data + view.size, argv[3]) != 0)
+            return 103;
+        strcpy((char *)view.data + view.size + 100, argv[4]);
+        return 0;
+    }
     if (strcmp(argv[1], "open") == 0 && argc == 4) {
         winshm_mode mode = (winshm_mode)atoi(argv[3]);
         winshm_result r = winshm_open_only(&shm, argv[2], mode);
