@@ -67,6 +67,25 @@ static void w_map_unaligned(void)
     winshm_unmap(&view);
 }
 
+/* A mirrored view of 64 KiB against what it replaces: two plain views (which
+ * do not sit back to back, so a ring over them has to split records). */
+static void w_map_mirrored(void)
+{
+    winshm_view view = {0};
+    CHECK(winshm_map_mirrored(&existing, WINSHM_READ_WRITE, 0, 65536, &view) == WINSHM_OK);
+    sink += ((volatile unsigned char *)view.data)[65536];
+    winshm_unmap(&view);
+}
+static void w_map_twice(void)
+{
+    winshm_view a = {0}, b = {0};
+    CHECK(winshm_map(&existing, WINSHM_READ_WRITE, 0, 65536, &a) == WINSHM_OK);
+    CHECK(winshm_map(&existing, WINSHM_READ_WRITE, 0, 65536, &b) == WINSHM_OK);
+    sink += *(volatile unsigned char *)b.data;
+    winshm_unmap(&a);
+    winshm_unmap(&b);
+}
+
 /* ---- raw Win32, as little as does the job correctly ---- */
 static void r_create_map_close(void)
 {
@@ -309,6 +328,7 @@ int main(int argc, char **argv)
     compare("open_or_create, raw checks size", w_open_or_create, r_open_or_create_query, NULL, rounds, calls);
     compare("size query", w_size, r_size, BOOST_OP(boost_size), rounds, calls * 100);
     compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, BOOST_OP(boost_map_unaligned), rounds, calls);
+    compare("map_mirrored+unmap 64 KiB, vs 2 maps", w_map_mirrored, w_map_twice, NULL, rounds, calls);
     {
         /* Enough reserved for every call of every round, plus the warm-up. */
         const uint64_t reserved = (uint64_t)(rounds + 1) * (uint64_t)calls * COMMIT_STEP + COMMIT_STEP;

@@ -1,11 +1,13 @@
-/* The data path: two processes pass fixed-size records through the ring in
+/* The data path: two processes pass messages through the zero-copy ring in
  * examples/ring_buffer.h, against the memcpy bandwidth of one process, which
- * is the physical limit of the copy; and the round trip of a ping-pong
- * between two processes that spin on shared memory.
+ * is the physical limit of the copy; the round trip of a ping-pong between
+ * two processes that spin on shared memory; and the same through two rings,
+ * spinning and blocking on their events.
  *
- *   bench_data.exe                     all tables
- *   bench_data.exe reader NAME COUNT   (internal) the ring's reader
- *   bench_data.exe pong NAME COUNT     (internal) the ping-pong's other side
+ *   bench_data.exe                              all tables
+ *   bench_data.exe reader NAME WORKLOAD COUNT   (internal) the ring's reader
+ *   bench_data.exe pong NAME COUNT              (internal) the ping-pong's other side
+ *   bench_data.exe ringpong NAME COUNT SPIN     (internal) the ring ping-pong's other side
  */
 #include <windows.h>
 #include <stdio.h>
@@ -42,86 +44,155 @@ static int wait_exit(HANDLE process)
 
 /* ---- the ring ---- */
 
-static uint32_t ring_capacity_for(uint32_t record_size)
+/* What flows through the ring: messages of one size, or of sizes drawn
+ * uniformly from [1, max] by a generator both processes run. */
+typedef struct workload {
+    const char *label;
+    size_t fixed;     /* every message this size, or 0 */
+    size_t max;       /* else uniform in [1, max] */
+    long long count;
+} workload;
+
+static const workload workloads[] = {
+    {"64 B", 64, 0, 4000000},
+    {"4 KiB", 4096, 0, 500000},
+    {"1 MiB", 1 << 20, 0, 2000},
+    {"1 B to 64 KiB", 0, 65536, 60000},
+};
+
+/* Publishing costs a fence: small messages are published in batches of at
+ * least this many bytes (and whenever the ring is full). */
+#define PUBLISH_BATCH (64 * 1024)
+
+static size_t next_size(const workload *w, uint64_t *state)
 {
-    uint32_t capacity = 4;
-    while ((uint64_t)capacity * 2 * record_size <= ((uint64_t)4 << 20))
+    uint64_t x = *state; /* xorshift64 */
+    if (w->fixed)
+        return w->fixed;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    return 1 + (size_t)(x % w->max);
+}
+
+static uint64_t capacity_for(const workload *w)
+{
+    uint64_t capacity = (uint64_t)4 << 20, largest = w->fixed ? w->fixed : w->max;
+    while (capacity < 8 * ring_span(largest))
         capacity *= 2;
     return capacity;
 }
 
-static int run_reader(const char *name, long long count)
+/* The reader: every message in place; checks its size and, from 8 bytes on,
+ * its sequence number. */
+static int run_reader(const char *name, int index, long long count)
 {
-    ring r;
-    unsigned char *record;
+    const workload *w = &workloads[index];
+    uint64_t state = 88172645463325252ull;
+    const void *at;
+    size_t size;
     long long i;
+    ring r;
     if (ring_open(&r, name) != RING_OK)
         return 2;
-    record = (unsigned char *)malloc(r.record_size);
     for (i = 0; i < count; ++i) {
         long long sequence;
-        ring_read(&r, record);
-        memcpy(&sequence, record, sizeof sequence);
-        if (sequence != i)
+        if (ring_peek(&r, &at, &size) != RING_OK || size != next_size(w, &state))
             return 3;
+        if (size >= sizeof sequence) {
+            memcpy(&sequence, at, sizeof sequence);
+            if (sequence != i)
+                return 4;
+        }
+        ring_release(&r);
     }
-    free(record);
     ring_close(&r);
     return 0;
 }
 
-/* Seconds for `count` records of `size` bytes through the ring. */
-static double ring_seconds(uint32_t size, long long count)
+/* Seconds for the workload through the ring: the writer copies each
+ * message's bytes into place, as memcpy does below. */
+static double ring_seconds(int index)
 {
+    const workload *w = &workloads[index];
+    const size_t largest = w->fixed ? w->fixed : w->max;
+    uint64_t state = 88172645463325252ull;
+    unsigned char *source = (unsigned char *)calloc(1, largest);
     char name[64], args[160];
-    unsigned char *record = (unsigned char *)calloc(1, size);
     HANDLE reader;
     double start, seconds;
+    size_t pending = 0;
     long long i;
     ring r;
-    snprintf(name, sizeof name, "Local\\winshm_bench_ring_%lu_%lu", GetCurrentProcessId(), (unsigned long)size);
-    if (!record || ring_create(&r, name, size, ring_capacity_for(size)) != RING_OK) {
+    snprintf(name, sizeof name, "Local\\winshm_bench_ring_%lu_%d", GetCurrentProcessId(), index);
+    if (!source || ring_create(&r, name, capacity_for(w)) != RING_OK) {
         fprintf(stderr, "cannot create the ring\n");
         exit(1);
     }
-    snprintf(args, sizeof args, "reader %s %lld", name, count);
+    snprintf(args, sizeof args, "reader %s %d %lld", name, index, w->count);
     reader = start_self(args);
+    ring_watch(&r, reader);
     Sleep(100); /* let the reader start and map before the clock runs */
     start = now_seconds();
-    for (i = 0; i < count; ++i) {
-        memcpy(record, &i, sizeof i);
-        ring_write(&r, record);
+    for (i = 0; i < w->count; ++i) {
+        size_t size = next_size(w, &state);
+        void *at;
+        if (ring_reserve(&r, size, &at) != RING_OK) {
+            fprintf(stderr, "the reader stopped\n");
+            exit(1);
+        }
+        memcpy(at, source, size);
+        if (size >= sizeof i)
+            memcpy(at, &i, sizeof i);
+        pending += size;
+        if (pending >= PUBLISH_BATCH) {
+            ring_publish(&r);
+            pending = 0;
+        }
     }
+    ring_publish(&r);
+    /* The clock stops when the reader has released the last byte (it does at
+     * its close), not when its process has exited. */
+    while (ring_load(&r.header->tail) != r.position && WaitForSingleObject(reader, 0) == WAIT_TIMEOUT)
+        ring_pause();
+    seconds = now_seconds() - start;
     if (wait_exit(reader) != 0) {
-        fprintf(stderr, "the reader saw a wrong record\n");
+        fprintf(stderr, "the reader saw a wrong message\n");
         exit(1);
     }
-    seconds = now_seconds() - start;
     ring_close(&r);
-    free(record);
+    free(source);
     return seconds;
 }
 
-/* Seconds for `count` copies of `size` bytes, into the same rotating 4 MiB
- * window of slots that the ring uses: one process, one core. */
-static double memcpy_seconds(uint32_t size, long long count)
+/* Seconds for the same bytes copied by memcpy in one process, one core,
+ * into a window the size of the ring. */
+static double memcpy_seconds(int index)
 {
-    uint32_t capacity = ring_capacity_for(size);
-    unsigned char *slots = (unsigned char *)calloc(capacity, size);
-    unsigned char *record = (unsigned char *)calloc(1, size);
+    const workload *w = &workloads[index];
+    const size_t largest = w->fixed ? w->fixed : w->max;
+    const uint64_t capacity = capacity_for(w);
+    uint64_t state = 88172645463325252ull, position = 0;
+    unsigned char *window = (unsigned char *)calloc(1, (size_t)capacity + largest);
+    unsigned char *source = (unsigned char *)calloc(1, largest);
     volatile unsigned char sink = 0;
     double start;
     long long i;
     start = now_seconds();
-    for (i = 0; i < count; ++i) {
-        record[0] = (unsigned char)i;
-        memcpy(slots + (size_t)(i & (capacity - 1)) * size, record, size);
+    for (i = 0; i < w->count; ++i) {
+        size_t size = next_size(w, &state);
+        unsigned char *at = window + (position & (capacity - 1));
+        memcpy(at, source, size);
+        if (size >= sizeof i)
+            memcpy(at, &i, sizeof i);
+        position += ring_span(size);
     }
-    sink = slots[(size_t)((count - 1) & (capacity - 1)) * size];
+    sink = window[0];
     (void)sink;
     start = now_seconds() - start;
-    free(slots);
-    free(record);
+    free(window);
+    free(source);
     return start;
 }
 
@@ -133,31 +204,34 @@ static double median_of(double *values, int n)
 
 static void data_path_table(void)
 {
-    static const uint32_t sizes[] = {64, 4096, 1u << 20};
-    static const long long counts[] = {4000000, 200000, 1000};
     enum { ROUNDS = 5 };
-    size_t s;
-    printf("Data path: records through the ring between two processes, against memcpy in one process.\n"
+    int index;
+    printf("Data path: messages written in place in the zero-copy ring (examples/ring_buffer.h) and\n"
+           "read in place by another process, against memcpy of the same bytes in one process.\n"
            "Median of %d alternating rounds.\n\n", ROUNDS);
-    printf("| record | records | ring GB/s | ring records/s | memcpy GB/s | ring / memcpy |\n");
+    printf("| messages | count | ring GB/s | ring messages/s | memcpy GB/s | ring / memcpy |\n");
     printf("|---|---|---|---|---|---|\n");
-    for (s = 0; s < sizeof sizes / sizeof sizes[0]; ++s) {
-        double ring_t[ROUNDS], copy_t[ROUNDS], ring_s, copy_s, bytes = (double)sizes[s] * (double)counts[s];
+    for (index = 0; index < (int)(sizeof workloads / sizeof workloads[0]); ++index) {
+        const workload *w = &workloads[index];
+        double ring_t[ROUNDS], copy_t[ROUNDS], ring_s, copy_s, bytes = 0;
+        uint64_t state = 88172645463325252ull;
+        long long i;
         int round;
+        for (i = 0; i < w->count; ++i)
+            bytes += (double)next_size(w, &state);
         for (round = 0; round < ROUNDS; ++round) {
             if (round % 2 == 0) {
-                ring_t[round] = ring_seconds(sizes[s], counts[s]);
-                copy_t[round] = memcpy_seconds(sizes[s], counts[s]);
+                ring_t[round] = ring_seconds(index);
+                copy_t[round] = memcpy_seconds(index);
             } else {
-                copy_t[round] = memcpy_seconds(sizes[s], counts[s]);
-                ring_t[round] = ring_seconds(sizes[s], counts[s]);
+                copy_t[round] = memcpy_seconds(index);
+                ring_t[round] = ring_seconds(index);
             }
         }
         ring_s = median_of(ring_t, ROUNDS);
         copy_s = median_of(copy_t, ROUNDS);
-        printf("| %s | %lld | %.2f | %.0f | %.2f | %.2f |\n",
-               sizes[s] == 64 ? "64 B" : sizes[s] == 4096 ? "4 KiB" : "1 MiB", counts[s], bytes / ring_s / 1e9,
-               (double)counts[s] / ring_s, bytes / copy_s / 1e9, copy_s / ring_s);
+        printf("| %s | %lld | %.2f | %.0f | %.2f | %.2f |\n", w->label, w->count, bytes / ring_s / 1e9,
+               (double)w->count / ring_s, bytes / copy_s / 1e9, copy_s / ring_s);
         fflush(stdout);
     }
 }
@@ -235,13 +309,94 @@ static void latency_table(void)
     winshm_close(&shm);
 }
 
+/* ---- ping-pong through two rings, spinning or sleeping on the events ---- */
+
+static int run_ring_pong(const char *name, long long count, int spin)
+{
+    char ping_name[96], pong_name[96];
+    ring in, out;
+    long long i, value;
+    size_t size;
+    snprintf(ping_name, sizeof ping_name, "%s-ping", name);
+    snprintf(pong_name, sizeof pong_name, "%s-pong", name);
+    if (ring_open(&in, ping_name) != RING_OK || ring_create(&out, pong_name, 1) != RING_OK)
+        return 2;
+    in.spin = out.spin = spin;
+    for (i = 0; i < count; ++i)
+        if (ring_read(&in, &value, sizeof value, &size) != RING_OK || ring_write(&out, &value, sizeof value) != RING_OK)
+            return 3;
+    ring_close(&out);
+    ring_close(&in);
+    return 0;
+}
+
+/* Median round trip in ns, and the 99th percentile in *p99. */
+static double ring_round_trip(int spin, double *p99)
+{
+    enum { SAMPLES = 400, PER_SAMPLE = 50, WARM = 200 };
+    static double sample[SAMPLES];
+    char name[64], ping_name[96], pong_name[96], args[160];
+    long long trip = 0, value;
+    size_t size;
+    ring ping, pong;
+    HANDLE other;
+    int s, k;
+    snprintf(name, sizeof name, "Local\\winshm_bench_ringpong_%lu_%d", GetCurrentProcessId(), spin);
+    snprintf(ping_name, sizeof ping_name, "%s-ping", name);
+    snprintf(pong_name, sizeof pong_name, "%s-pong", name);
+    if (ring_create(&ping, ping_name, 1) != RING_OK) {
+        fprintf(stderr, "cannot create the ping ring\n");
+        exit(1);
+    }
+    snprintf(args, sizeof args, "ringpong %s %d %d", name, SAMPLES * PER_SAMPLE + WARM, spin);
+    other = start_self(args);
+    while (ring_open(&pong, pong_name) != RING_OK)
+        Sleep(1);
+    ping.spin = pong.spin = spin;
+    ring_watch(&pong, other);
+    for (s = -1; s < SAMPLES; ++s) {
+        double start = now_seconds();
+        for (k = 0; k < (s < 0 ? WARM : PER_SAMPLE); ++k) {
+            ++trip;
+            if (ring_write(&ping, &trip, sizeof trip) != RING_OK || ring_read(&pong, &value, sizeof value, &size) != RING_OK ||
+                value != trip) {
+                fprintf(stderr, "ring ping-pong failed\n");
+                exit(1);
+            }
+        }
+        if (s >= 0)
+            sample[s] = (now_seconds() - start) / PER_SAMPLE * 1e9;
+    }
+    wait_exit(other);
+    ring_close(&pong);
+    ring_close(&ping);
+    qsort(sample, SAMPLES, sizeof(double), compare_double);
+    *p99 = sample[SAMPLES * 99 / 100];
+    return sample[SAMPLES / 2];
+}
+
+static void ring_latency_table(void)
+{
+    double spin_p99, sleep_p99;
+    double spin_median = ring_round_trip(1 << 30, &spin_p99);
+    double sleep_median = ring_round_trip(0, &sleep_p99);
+    printf("\nPing-pong round trip through two rings (8-byte messages), ns: spinning, and\n"
+           "sleeping on the rings' events at once (an idle side uses no CPU):\n\n");
+    printf("| waiting | median | 99th percentile |\n|---|---|---|\n");
+    printf("| spinning | %.0f | %.0f |\n", spin_median, spin_p99);
+    printf("| blocking on the events | %.0f | %.0f |\n", sleep_median, sleep_p99);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "reader") == 0)
-        return run_reader(argv[2], strtoll(argv[3], NULL, 10));
+    if (argc == 5 && strcmp(argv[1], "reader") == 0)
+        return run_reader(argv[2], atoi(argv[3]), strtoll(argv[4], NULL, 10));
+    if (argc == 5 && strcmp(argv[1], "ringpong") == 0)
+        return run_ring_pong(argv[2], strtoll(argv[3], NULL, 10), atoi(argv[4]));
     if (argc == 4 && strcmp(argv[1], "pong") == 0)
         return run_pong(argv[2], strtoll(argv[3], NULL, 10));
     data_path_table();
     latency_table();
+    ring_latency_table();
     return 0;
 }

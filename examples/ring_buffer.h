@@ -1,22 +1,50 @@
-/* A single-producer, single-consumer ring of fixed-size records in a winshm
- * section, for two processes. Example code: copy it and adapt it.
+/* A single-producer, single-consumer ring of variable-size messages between
+ * two processes, over a mirrored winshm view: every message is one
+ * contiguous span, written in place and read in place. No copy inside the
+ * ring, and no message is ever split at the wrap, because the byte after the
+ * end of the ring is the first byte again. Example code: copy it and adapt it.
  *
- * Layout: a header page (the two counters on separate cache lines, so the
- * processes do not share a line they both write), then `capacity` slots.
- * The counters only grow; slot = counter % capacity, capacity a power of 2. */
+ *   writer                                   reader
+ *   void *p;                                 const void *p; size_t n;
+ *   ring_reserve(&r, n, &p);  (in place)     ring_peek(&r, &p, &n);   (in place)
+ *   ...fill p...                             ...use p...
+ *   ring_publish(&r);  (batch: after many)   ring_release(&r);
+ *
+ * ring_write / ring_read copy a whole message in or out, for users who want
+ * copies. ring_try_* never block. The blocking forms spin briefly, then sleep
+ * on a named event (one per direction), so an idle side uses no CPU.
+ *
+ * Layout of the section: one allocation granule of header, then `capacity`
+ * bytes of ring (a power of two, a multiple of the granularity), mapped
+ * twice back to back. Positions are byte counters that only grow; a
+ * message at position p starts at data[p % capacity]: an 8-byte length
+ * word, then the bytes, padded to 8.
+ *
+ * Shared memory is written by another process: anything read from it twice
+ * can change between the reads, and a peer may write anything. So the
+ * geometry is read once at open, checked, and kept in this process's
+ * memory; each side keeps its own position here and only publishes it; the
+ * other side's position and every message length are read once, checked
+ * against what is possible, and only then used. A peer that scribbles on
+ * the header gets RING_CORRUPT, never an access outside the ring. (The
+ * message bytes themselves are the peer's: check what you read from them
+ * once, as for any input.) */
 #ifndef RING_BUFFER_H
 #define RING_BUFFER_H
 
+#include <windows.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "winshm.h"
 
-/* Atomic loads and stores, and a pause for spin loops, for each compiler and
- * architecture (x86 has PAUSE, ARM64 has YIELD; elsewhere, nothing). */
+/* Atomic loads and stores, a full fence, and a pause for spin loops, for
+ * each compiler and architecture (x86 has PAUSE, ARM64 has YIELD). */
 #if defined(_MSC_VER) && !defined(__clang__)
 #include <intrin.h>
 static __inline int64_t ring_load(volatile int64_t *p) { return _InterlockedCompareExchange64(p, 0, 0); }
 static __inline void ring_store(volatile int64_t *p, int64_t v) { _InterlockedExchange64(p, v); }
+static __inline void ring_fence(void) { MemoryBarrier(); }
 #  if defined(_M_IX86) || defined(_M_X64)
 static __inline void ring_pause(void) { _mm_pause(); }
 #  elif defined(_M_ARM64) || defined(_M_ARM)
@@ -27,6 +55,7 @@ static __inline void ring_pause(void) { }
 #else
 static inline int64_t ring_load(volatile int64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void ring_store(volatile int64_t *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline void ring_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 #  if defined(__i386__) || defined(__x86_64__)
 static inline void ring_pause(void) { __builtin_ia32_pause(); }
 #  elif defined(__aarch64__) || defined(__arm__)
@@ -36,141 +65,405 @@ static inline void ring_pause(void) { }
 #  endif
 #endif
 
-#define RING_MAGIC 0x676e6952u /* "Ring" */
-#define RING_HEADER_BYTES 4096u
+#define RING_MAGIC 0x32676e6952ull /* "Ring2" */
+#define RING_LENGTH_BYTES 8u        /* the length word before each message */
+#define RING_DEFAULT_SPIN 4000      /* pauses before a blocking call sleeps */
 
 typedef struct ring_header {
-    volatile int64_t head;   /* records written; only the writer stores it */
+    volatile int64_t head;           /* bytes published; only the writer stores it */
     char pad_head[56];
-    volatile int64_t tail;   /* records read; only the reader stores it */
+    volatile int64_t tail;           /* bytes released; only the reader stores it */
     char pad_tail[56];
-    uint32_t magic;
-    uint32_t record_size;
-    uint32_t capacity;
+    volatile LONG reader_sleeping;   /* the reader waits on the data event */
+    volatile LONG writer_sleeping;   /* the writer waits on the space event */
+    volatile LONG writer_closed;     /* the writer will publish nothing more */
+    volatile LONG reader_closed;     /* the reader will release nothing more */
+    char pad_flags[48];
+    uint64_t magic;
+    uint64_t capacity;
 } ring_header;
 
 /* The ring's own results; a winshm failure is RING_SHM_FAILED, with the
- * library's result in ring.shm_result. */
+ * library's result in ring.shm_result and the Windows error in GetLastError(). */
 typedef enum ring_status {
     RING_OK = 0,
-    RING_BAD_SIZE,       /* capacity not a power of two, or a record size of 0 */
-    RING_NOT_A_RING,     /* the section's header does not describe a ring that fits in it */
+    RING_EMPTY,          /* ring_try_peek: no message yet */
+    RING_FULL,           /* ring_try_reserve: no room yet */
+    RING_CLOSED,         /* the other side closed, and nothing more will come or go */
+    RING_PEER_GONE,      /* the process given to ring_watch exited */
+    RING_TOO_BIG,        /* a message larger than ring_max_message(), or a buffer too small for one */
+    RING_BAD_SIZE,       /* ring_create: capacity 0 or above 1 GiB */
+    RING_NOT_A_RING,     /* ring_open: the section does not hold a ring that fits in it */
+    RING_CORRUPT,        /* the other side wrote a position or a length that cannot be */
+    RING_SYSTEM_FAILED,  /* an event could not be made, opened or waited on: see GetLastError() */
     RING_SHM_FAILED      /* see shm_result */
 } ring_status;
 
-/* Shared memory is written by another process: anything read from it twice
- * can change between the reads. So the geometry is read from the header once,
- * checked, and kept here, in this process's memory; each side also keeps its
- * own counter here and only publishes it. The other side's counter is only
- * compared against, never used to index. */
 typedef struct ring {
     winshm shm;
-    winshm_view view;
-    winshm_result shm_result; /* the last winshm failure, for RING_SHM_FAILED */
+    winshm_view header_view;    /* the first granule */
+    winshm_view data_view;      /* the ring, mirrored */
+    winshm_result shm_result;   /* the last winshm failure, for RING_SHM_FAILED */
     ring_header *header;
-    unsigned char *slots;
-    uint32_t record_size;     /* local copies, checked once */
-    uint32_t capacity;
-    int64_t position;         /* this side's counter */
-    int64_t cached_other;     /* the other side's counter, as last read */
+    unsigned char *data;
+    uint64_t capacity;          /* local copies, checked once */
+    uint64_t mask;
+    int64_t position;           /* writer: bytes reserved; reader: bytes released */
+    int64_t shared_position;    /* this side's position as last stored in the header */
+    int64_t limit;              /* writer: released + capacity; reader: published (as last read) */
+    uint64_t current;           /* reader: the span of the message being peeked, 0 if none */
+    HANDLE data_event;          /* writer -> reader: "published" */
+    HANDLE space_event;         /* reader -> writer: "released" */
+    HANDLE peer;                /* ring_watch: the other process, or NULL */
+    int spin;                   /* pauses before sleeping */
+    int is_writer;
 } ring;
 
 static inline const char *ring_status_string(const ring *r, ring_status status)
 {
     switch (status) {
     case RING_OK: return "ok";
+    case RING_EMPTY: return "ring empty";
+    case RING_FULL: return "ring full";
+    case RING_CLOSED: return "the other side closed the ring";
+    case RING_PEER_GONE: return "the other process exited";
+    case RING_TOO_BIG: return "message too big for the ring or the buffer";
     case RING_BAD_SIZE: return "bad ring size";
     case RING_NOT_A_RING: return "not a ring, or one that does not fit its section";
+    case RING_CORRUPT: return "the other side corrupted the ring";
+    case RING_SYSTEM_FAILED: return "an event call failed";
     case RING_SHM_FAILED: return winshm_result_string(r->shm_result);
     }
     return "unknown ring status";
 }
 
-static inline ring_status ring_map(ring *r)
+/* The largest message the ring takes. */
+static inline size_t ring_max_message(const ring *r)
 {
-    r->shm_result = winshm_map(&r->shm, WINSHM_READ_WRITE, 0, 0, &r->view);
+    return (size_t)(r->capacity - RING_LENGTH_BYTES);
+}
+
+static inline uint64_t ring_span(uint64_t length)
+{
+    return RING_LENGTH_BYTES + ((length + 7) & ~(uint64_t)7);
+}
+
+/* The events are named after the section: NAME.data and NAME.space. */
+static inline HANDLE ring_event(const char *name, const char *suffix, int create)
+{
+    char full[512];
+    wchar_t wide[512];
+    if ((size_t)snprintf(full, sizeof full, "%s.%s", name, suffix) >= sizeof full ||
+        !MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, full, -1, wide, 512))
+        return NULL;
+    return create ? CreateEventW(NULL, FALSE, FALSE, wide) : OpenEventW(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, wide);
+}
+
+static inline void ring_close(ring *r);
+
+/* Maps the header and the mirrored ring of a section of `capacity` bytes of
+ * ring, and opens or creates the events. */
+static inline ring_status ring_attach(ring *r, const char *name, uint64_t capacity, int create)
+{
+    const uint64_t grain = winshm_allocation_granularity();
+    r->shm_result = winshm_map(&r->shm, WINSHM_READ_WRITE, 0, (size_t)grain, &r->header_view);
+    if (r->shm_result == WINSHM_OK)
+        r->shm_result = winshm_map_mirrored(&r->shm, WINSHM_READ_WRITE, grain, (size_t)capacity, &r->data_view);
     if (r->shm_result != WINSHM_OK) {
-        winshm_close(&r->shm);
+        ring_close(r);
         return RING_SHM_FAILED;
     }
-    r->header = (ring_header *)r->view.data;
-    r->slots = (unsigned char *)r->view.data + RING_HEADER_BYTES;
+    r->header = (ring_header *)r->header_view.data;
+    r->data = (unsigned char *)r->data_view.data;
+    r->capacity = capacity;
+    r->mask = capacity - 1;
+    r->spin = RING_DEFAULT_SPIN;
+    r->data_event = ring_event(name, "data", create);
+    r->space_event = ring_event(name, "space", create);
+    if (!r->data_event || !r->space_event) {
+        DWORD error = GetLastError();
+        ring_close(r);
+        SetLastError(error);
+        return RING_SYSTEM_FAILED;
+    }
     return RING_OK;
 }
 
-/* Creates the ring. capacity must be a power of two. */
-static inline ring_status ring_create(ring *r, const char *name, uint32_t record_size, uint32_t capacity)
+/* Creates the ring as its writer. capacity is rounded up to a power of two
+ * and to the allocation granularity; at most 1 GiB. */
+static inline ring_status ring_create(ring *r, const char *name, uint64_t capacity)
 {
+    const uint64_t grain = winshm_allocation_granularity();
+    uint64_t rounded = grain;
     ring_status status;
     memset(r, 0, sizeof *r);
-    if (capacity == 0 || (capacity & (capacity - 1)) != 0 || record_size == 0)
+    if (capacity == 0 || capacity > ((uint64_t)1 << 30))
         return RING_BAD_SIZE;
-    r->shm_result = winshm_create_only(&r->shm, name, WINSHM_READ_WRITE,
-                                       RING_HEADER_BYTES + (uint64_t)record_size * capacity, NULL);
+    while (rounded < capacity)
+        rounded *= 2;
+    r->shm_result = winshm_create_only(&r->shm, name, WINSHM_READ_WRITE, grain + rounded, NULL);
     if (r->shm_result != WINSHM_OK)
         return RING_SHM_FAILED;
-    if ((status = ring_map(r)) != RING_OK)
+    if ((status = ring_attach(r, name, rounded, 1)) != RING_OK)
         return status;
-    r->record_size = record_size;
-    r->capacity = capacity;
-    r->header->record_size = record_size;
-    r->header->capacity = capacity;
+    r->is_writer = 1;
+    r->limit = (int64_t)rounded;
+    r->header->capacity = rounded;
     r->header->magic = RING_MAGIC; /* a reader opens only after this (the writer starts it) */
     return RING_OK;
 }
 
-/* Opens a ring that another process created. */
+/* Opens, as its reader, a ring that another process created. */
 static inline ring_status ring_open(ring *r, const char *name)
 {
-    ring_status status;
-    uint32_t magic, record_size, capacity;
+    const uint64_t grain = winshm_allocation_granularity();
+    winshm_view peek = {0};
+    uint64_t magic, capacity;
     memset(r, 0, sizeof *r);
     r->shm_result = winshm_open_only(&r->shm, name, WINSHM_READ_WRITE);
-    if (r->shm_result != WINSHM_OK)
+    if (r->shm_result == WINSHM_OK)
+        r->shm_result = winshm_map(&r->shm, WINSHM_READ_ONLY, 0, sizeof(ring_header), &peek);
+    if (r->shm_result != WINSHM_OK) {
+        winshm_close(&r->shm);
         return RING_SHM_FAILED;
-    if ((status = ring_map(r)) != RING_OK)
-        return status;
+    }
     /* Each field once, into locals; checked; only the locals are used. */
-    magic = *(volatile uint32_t *)&r->header->magic;
-    record_size = *(volatile uint32_t *)&r->header->record_size;
-    capacity = *(volatile uint32_t *)&r->header->capacity;
-    if (magic != RING_MAGIC || record_size == 0 || capacity == 0 || (capacity & (capacity - 1)) != 0 ||
-        (uint64_t)record_size * capacity > r->view.size - RING_HEADER_BYTES) {
-        winshm_unmap(&r->view);
+    magic = ((volatile ring_header *)peek.data)->magic;
+    capacity = ((volatile ring_header *)peek.data)->capacity;
+    winshm_unmap(&peek);
+    if (magic != RING_MAGIC || capacity < grain || capacity > ((uint64_t)1 << 30) || (capacity & (capacity - 1)) != 0 ||
+        grain + capacity > winshm_get_size(&r->shm)) {
         winshm_close(&r->shm);
         return RING_NOT_A_RING;
     }
-    r->record_size = record_size;
-    r->capacity = capacity;
+    return ring_attach(r, name, capacity, 0);
+}
+
+/* Wait for `process` as well: if it exits, a blocked call returns
+ * RING_PEER_GONE instead of waiting for ever. The handle stays the caller's. */
+static inline void ring_watch(ring *r, HANDLE process)
+{
+    r->peer = process;
+}
+
+/* Sleeps on `event` until woken, or the peer is gone. */
+static inline ring_status ring_sleep(ring *r, HANDLE event)
+{
+    HANDLE handles[2];
+    DWORD count = 0, woke;
+    handles[count++] = event;
+    if (r->peer)
+        handles[count++] = r->peer;
+    woke = WaitForMultipleObjects(count, handles, FALSE, INFINITE);
+    if (woke == WAIT_OBJECT_0)
+        return RING_OK;
+    if (woke == WAIT_OBJECT_0 + 1)
+        return RING_PEER_GONE;
+    return RING_SYSTEM_FAILED;
+}
+
+/* ---- writer ---- */
+
+/* Makes every message reserved so far visible to the reader, and wakes it
+ * if it sleeps. Publishing after many messages costs one store for all. */
+static inline void ring_publish(ring *r)
+{
+    if (r->shared_position == r->position)
+        return;
+    ring_store(&r->header->head, r->position);
+    r->shared_position = r->position;
+    /* The store above and the load below must not swap: a reader that said
+     * "sleeping" after we looked would sleep through this message. */
+    ring_fence();
+    if (r->header->reader_sleeping) {
+        InterlockedExchange(&r->header->reader_sleeping, 0);
+        SetEvent(r->data_event);
+    }
+}
+
+/* Reserves room for a message of `size` bytes and sets *out to it, in the
+ * ring; it is the reader's after ring_publish. Never blocks. */
+static inline ring_status ring_try_reserve(ring *r, size_t size, void **out)
+{
+    const uint64_t span = ring_span(size);
+    unsigned char *at;
+    *out = NULL;
+    if (size > ring_max_message(r))
+        return RING_TOO_BIG;
+    if (r->position + (int64_t)span > r->limit) {
+        const int64_t released = ring_load(&r->header->tail);
+        if (released > r->shared_position || r->position - released > (int64_t)r->capacity)
+            return RING_CORRUPT;
+        if (InterlockedCompareExchange(&r->header->reader_closed, 0, 0))
+            return RING_CLOSED;
+        r->limit = released + (int64_t)r->capacity;
+        if (r->position + (int64_t)span > r->limit)
+            return RING_FULL;
+    }
+    at = r->data + (r->position & (int64_t)r->mask);
+    *(volatile uint64_t *)at = size;
+    r->position += (int64_t)span;
+    *out = at + RING_LENGTH_BYTES;
     return RING_OK;
 }
 
+/* As ring_try_reserve, waiting while the ring is full (what was reserved
+ * before is published first, or the reader could never free room). */
+static inline ring_status ring_reserve(ring *r, size_t size, void **out)
+{
+    int spins = 0;
+    for (;;) {
+        ring_status status = ring_try_reserve(r, size, out);
+        if (status != RING_FULL)
+            return status;
+        ring_publish(r);
+        if (spins++ < r->spin) {
+            ring_pause();
+            continue;
+        }
+        InterlockedExchange(&r->header->writer_sleeping, 1);
+        status = ring_try_reserve(r, size, out); /* room made before the flag was seen? */
+        if (status != RING_FULL)
+            return status;
+        if ((status = ring_sleep(r, r->space_event)) != RING_OK)
+            return status;
+    }
+}
+
+/* Copies one message in and publishes it. */
+static inline ring_status ring_write(ring *r, const void *message, size_t size)
+{
+    void *at;
+    ring_status status = ring_reserve(r, size, &at);
+    if (status == RING_OK) {
+        memcpy(at, message, size);
+        ring_publish(r);
+    }
+    return status;
+}
+
+/* ---- reader ---- */
+
+/* Makes every released byte free for the writer, and wakes it if it sleeps. */
+static inline void ring_release_all(ring *r)
+{
+    if (r->shared_position == r->position)
+        return;
+    ring_store(&r->header->tail, r->position);
+    r->shared_position = r->position;
+    ring_fence(); /* as in ring_publish */
+    if (r->header->writer_sleeping) {
+        InterlockedExchange(&r->header->writer_sleeping, 0);
+        SetEvent(r->space_event);
+    }
+}
+
+/* Sets *data and *size to the next message, in the ring; it stays valid
+ * until ring_release. Peeking again without releasing gives the same one.
+ * Never blocks. */
+static inline ring_status ring_try_peek(ring *r, const void **data, size_t *size)
+{
+    const unsigned char *at = r->data + (r->position & (int64_t)r->mask);
+    uint64_t length;
+    *data = NULL;
+    *size = 0;
+    if (r->position == r->limit) {
+        const int64_t published = ring_load(&r->header->head);
+        if (published < r->position || published - r->position > (int64_t)r->capacity)
+            return RING_CORRUPT;
+        r->limit = published;
+        if (published == r->position) {
+            ring_release_all(r); /* before the writer could wait for it */
+            /* the flag with a full barrier, then head again: a writer
+             * publishes before it closes */
+            if (InterlockedCompareExchange(&r->header->writer_closed, 0, 0) && ring_load(&r->header->head) == r->position)
+                return RING_CLOSED;
+            return RING_EMPTY;
+        }
+    }
+    length = *(const volatile uint64_t *)at; /* once */
+    if (length > ring_max_message(r) || ring_span(length) > (uint64_t)(r->limit - r->position))
+        return RING_CORRUPT;
+    r->current = ring_span(length);
+    *data = at + RING_LENGTH_BYTES;
+    *size = (size_t)length;
+    return RING_OK;
+}
+
+/* As ring_try_peek, waiting while the ring is empty. */
+static inline ring_status ring_peek(ring *r, const void **data, size_t *size)
+{
+    int spins = 0;
+    for (;;) {
+        ring_status status = ring_try_peek(r, data, size);
+        if (status != RING_EMPTY)
+            return status;
+        if (spins++ < r->spin) {
+            ring_pause();
+            continue;
+        }
+        InterlockedExchange(&r->header->reader_sleeping, 1);
+        status = ring_try_peek(r, data, size); /* published before the flag was seen? */
+        if (status != RING_EMPTY)
+            return status;
+        if ((status = ring_sleep(r, r->data_event)) != RING_OK)
+            return status;
+    }
+}
+
+/* Done with the message from ring_peek. The room goes back to the writer in
+ * batches (a quarter of the ring at a time, or whenever the reader finds the
+ * ring empty), so that releasing costs no shared store per message. */
+static inline void ring_release(ring *r)
+{
+    r->position += (int64_t)r->current;
+    r->current = 0;
+    if (r->position - r->shared_position >= (int64_t)(r->capacity / 4))
+        ring_release_all(r);
+}
+
+/* Copies the next message out into `buffer` (of `capacity` bytes), waiting
+ * for one; *size is its length. RING_TOO_BIG leaves it in the ring. */
+static inline ring_status ring_read(ring *r, void *buffer, size_t capacity, size_t *size)
+{
+    const void *at;
+    ring_status status = ring_peek(r, &at, size);
+    if (status != RING_OK)
+        return status;
+    if (*size > capacity)
+        return RING_TOO_BIG;
+    memcpy(buffer, at, *size);
+    ring_release(r);
+    return RING_OK;
+}
+
+/* ---- both ---- */
+
+/* Publishes (or releases) what is pending, tells the other side that this
+ * one is done, and unmaps and closes everything. Safe on a failed ring. */
 static inline void ring_close(ring *r)
 {
-    winshm_unmap(&r->view);
+    if (r->header) {
+        if (r->is_writer) {
+            ring_publish(r);
+            InterlockedExchange(&r->header->writer_closed, 1);
+        } else {
+            ring_release_all(r);
+            InterlockedExchange(&r->header->reader_closed, 1);
+        }
+        if (r->data_event)
+            SetEvent(r->data_event);
+        if (r->space_event)
+            SetEvent(r->space_event);
+    }
+    if (r->data_event)
+        CloseHandle(r->data_event);
+    if (r->space_event)
+        CloseHandle(r->space_event);
+    winshm_unmap(&r->data_view);
+    winshm_unmap(&r->header_view);
     winshm_close(&r->shm);
-}
-
-/* Writer: copies one record in, spinning while the ring is full. */
-static inline void ring_write(ring *r, const void *record)
-{
-    while (r->position - r->cached_other >= (int64_t)r->capacity) {
-        ring_pause();
-        r->cached_other = ring_load(&r->header->tail);
-    }
-    memcpy(r->slots + (size_t)(r->position & (r->capacity - 1)) * r->record_size, record, r->record_size);
-    ring_store(&r->header->head, ++r->position);
-}
-
-/* Reader: copies one record out, spinning while the ring is empty. */
-static inline void ring_read(ring *r, void *record)
-{
-    while (r->cached_other <= r->position) {
-        ring_pause();
-        r->cached_other = ring_load(&r->header->head);
-    }
-    memcpy(record, r->slots + (size_t)(r->position & (r->capacity - 1)) * r->record_size, r->record_size);
-    ring_store(&r->header->tail, ++r->position);
+    memset(r, 0, sizeof *r);
 }
 
 #endif

@@ -1,74 +1,83 @@
-/* Passes a stream of records to another process through ring_buffer.h.
- * Creates the ring, starts ring_reader.exe on it, writes the records, and
- * reports the throughput. The reader checks every record.
+/* Streams messages of random sizes to another process through the zero-copy
+ * ring of ring_buffer.h: creates the ring, starts ring_reader.exe on it,
+ * writes each message in place, and ends with the stream's checksum, which
+ * the reader compares with its own.
  *
- *   ring_writer.exe [record_bytes] [records]     default: 4096 bytes, 100000 records
+ *   ring_writer.exe [total_bytes] [max_message]   default: 1 GB, 256 KiB
  */
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "ring_buffer.h"
+#include "ring_stream.h"
 
 int main(int argc, char **argv)
 {
-    uint32_t record_size = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 4096;
-    long long records = argc > 2 ? strtoll(argv[2], NULL, 10) : 100000;
-    uint32_t capacity = 1;
+    unsigned long long total = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000000ull;
+    size_t max = argc > 2 ? (size_t)strtoull(argv[2], NULL, 10) : 256 * 1024;
+    uint64_t sizes = STREAM_SEED, bytes = ~STREAM_SEED, checksum = 0;
+    unsigned long long sent = 0, messages = 0;
     char name[64];
-    wchar_t reader_path[MAX_PATH + 32], command[MAX_PATH + 128], *slash;
+    wchar_t reader_path[MAX_PATH + 32], command[MAX_PATH + 160], *slash;
     STARTUPINFOW startup;
     PROCESS_INFORMATION process;
     LARGE_INTEGER frequency, start, end;
-    unsigned char *record;
     DWORD exit_code = 1;
     double seconds;
-    long long i;
     ring r;
     ring_status status;
 
-    if (record_size < 8 || records <= 0) {
-        fprintf(stderr, "usage: ring_writer [record_bytes >= 8] [records > 0]\n");
+    if (total == 0 || max == 0) {
+        fprintf(stderr, "usage: ring_writer [total_bytes > 0] [max_message > 0]\n");
         return 2;
     }
-    /* About 4 MiB of slots, and at least 4 of them. */
-    while (capacity < 4 || (uint64_t)capacity * 2 * record_size <= ((uint64_t)4 << 20))
-        capacity *= 2;
     snprintf(name, sizeof name, "Local\\winshm_example_ring_%lu", GetCurrentProcessId());
-    status = ring_create(&r, name, record_size, capacity);
+    /* Room for 16 of the largest messages. */
+    status = ring_create(&r, name, 16 * (uint64_t)ring_span(max));
     if (status != RING_OK) {
         fprintf(stderr, "writer: %s\n", ring_status_string(&r, status));
         return 1;
     }
-    record = (unsigned char *)calloc(1, record_size);
-
     memset(&startup, 0, sizeof startup);
     startup.cb = sizeof startup;
     GetModuleFileNameW(NULL, reader_path, MAX_PATH);
     slash = wcsrchr(reader_path, L'\\');
     wcscpy(slash ? slash + 1 : reader_path, L"ring_reader.exe");
-    swprintf(command, sizeof command / sizeof command[0], L"ring_reader.exe %hs %lld", name, records);
-    if (!record || !CreateProcessW(reader_path, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process)) {
+    swprintf(command, sizeof command / sizeof command[0], L"ring_reader.exe %hs %llu %llu", name, total,
+             (unsigned long long)max);
+    if (!CreateProcessW(reader_path, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process)) {
         fprintf(stderr, "writer: cannot start the reader (error %lu)\n", GetLastError());
         ring_close(&r);
         return 1;
     }
+    ring_watch(&r, process.hProcess); /* never wait for a reader that died */
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
-    for (i = 0; i < records; ++i) {
-        memcpy(record, &i, sizeof i);                    /* sequence number */
-        record[record_size - 1] = (unsigned char)(i * 31); /* and a tail byte to check */
-        ring_write(&r, record);
+    while (status == RING_OK && sent < total) {
+        size_t size = stream_size(&sizes, max);
+        void *at;
+        status = ring_reserve(&r, size, &at);
+        if (status == RING_OK) {
+            stream_fill(&bytes, (unsigned char *)at, size);    /* written in place */
+            checksum = stream_checksum(checksum, (const unsigned char *)at, size);
+            ring_publish(&r);
+            sent += size;
+            ++messages;
+        }
     }
+    if (status == RING_OK)
+        status = ring_write(&r, &checksum, sizeof checksum);
+    if (status != RING_OK)
+        fprintf(stderr, "writer: %s\n", ring_status_string(&r, status));
     WaitForSingleObject(process.hProcess, INFINITE);
     QueryPerformanceCounter(&end);
     GetExitCodeProcess(process.hProcess, &exit_code);
     CloseHandle(process.hThread);
     CloseHandle(process.hProcess);
     seconds = (double)(end.QuadPart - start.QuadPart) / (double)frequency.QuadPart;
-    printf("writer: %lld records of %lu bytes in %.3f s: %.0f records/s, %.2f GB/s; reader %s\n", records,
-           (unsigned long)record_size, seconds, (double)records / seconds,
-           (double)records * record_size / seconds / 1e9, exit_code == 0 ? "verified every record" : "FAILED");
-    free(record);
+    printf("writer: %llu messages, %llu bytes in %.3f s (%.2f GB/s, generating and checksumming included); reader %s\n",
+           messages, sent, seconds, (double)sent / seconds / 1e9,
+           exit_code == 0 ? "verified every byte, in order" : "FAILED");
     ring_close(&r);
-    return (int)exit_code;
+    return status == RING_OK ? (int)exit_code : 1;
 }
