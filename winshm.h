@@ -729,54 +729,48 @@ WINSHM_API winshm_impl_error winshm_impl_name_length_error(size_t length, size_t
     return length > limit ? WINSHM_IMPL_CAST(winshm_impl_error, WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE) : 0;
 }
 
-/* Fills shm->name_w_ and shm->name_ from a UTF-8 name. */
-WINSHM_API winshm_impl_error winshm_impl_name_from_utf8(winshm *shm, const char *name)
+/* Fills shm->name_w_ and shm->name_ from a name given in one spelling, UTF-8
+ * or UTF-16 (the other pointer NULL). */
+WINSHM_API winshm_impl_error winshm_impl_set_name(winshm *shm, const char *utf8, const wchar_t *utf16)
 {
-    /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer name is too
-     * long whatever it says: stop counting there. */
-    const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
-    size_t bytes = 0;
-    int units;
+    /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer UTF-8 name is
+     * too long whatever it says: stop counting there. */
+    const size_t limit = utf8 ? WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS : WINSHM_IMPL_MAX_NAME_UNITS;
+    size_t given = 0; /* bytes of utf8, or units of utf16 */
+    int other;        /* units of the UTF-16 spelling, or bytes of the UTF-8 one */
     winshm_impl_error error;
-    while (bytes <= max_bytes && name[bytes])
-        ++bytes;
-    error = winshm_impl_name_length_error(bytes, max_bytes);
+    if (utf8) {
+        while (given <= limit && utf8[given])
+            ++given;
+    } else {
+        while (given <= limit && utf16[given])
+            ++given;
+    }
+    error = winshm_impl_name_length_error(given, limit);
     if (error)
         return error;
-    units = MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, bytes), WINSHM_IMPL_NULL, 0);
-    if (units <= 0)
+    other = utf8 ? MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_MB_ERR_INVALID_CHARS, utf8, WINSHM_IMPL_CAST(int, given),
+                                       WINSHM_IMPL_NULL, 0)
+                 : WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, utf16, WINSHM_IMPL_CAST(int, given),
+                                       WINSHM_IMPL_NULL, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+    if (other <= 0)
         return GetLastError();
-    if (units > WINSHM_IMPL_MAX_NAME_UNITS)
+    if (utf8 && other > WINSHM_IMPL_MAX_NAME_UNITS)
         return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
-    error = winshm_impl_name_alloc(shm, WINSHM_IMPL_CAST(size_t, units), bytes);
-    if (error)
-        return error;
-    MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, bytes), shm->name_w_, units);
-    memcpy(shm->name_, name, bytes);
-    return 0;
-}
-
-/* As winshm_impl_name_from_utf8, from a UTF-16 name. */
-WINSHM_API winshm_impl_error winshm_impl_name_from_utf16(winshm *shm, const wchar_t *name)
-{
-    size_t units = 0;
-    int bytes;
-    winshm_impl_error error;
-    while (units <= WINSHM_IMPL_MAX_NAME_UNITS && name[units])
-        ++units;
-    error = winshm_impl_name_length_error(units, WINSHM_IMPL_MAX_NAME_UNITS);
-    if (error)
-        return error;
-    bytes = WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, WINSHM_IMPL_WC_ERR_INVALID_CHARS, name, WINSHM_IMPL_CAST(int, units),
-                                WINSHM_IMPL_NULL, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
-    if (bytes <= 0)
-        return GetLastError();
-    error = winshm_impl_name_alloc(shm, units, WINSHM_IMPL_CAST(size_t, bytes));
-    if (error)
-        return error;
-    memcpy(shm->name_w_, name, units * sizeof(wchar_t));
-    WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, name, WINSHM_IMPL_CAST(int, units), shm->name_, bytes, WINSHM_IMPL_NULL,
-                        WINSHM_IMPL_NULL);
+    if (utf8) {
+        error = winshm_impl_name_alloc(shm, WINSHM_IMPL_CAST(size_t, other), given);
+        if (error)
+            return error;
+        MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, utf8, WINSHM_IMPL_CAST(int, given), shm->name_w_, other);
+        memcpy(shm->name_, utf8, given);
+    } else {
+        error = winshm_impl_name_alloc(shm, given, WINSHM_IMPL_CAST(size_t, other));
+        if (error)
+            return error;
+        memcpy(shm->name_w_, utf16, given * sizeof(wchar_t));
+        WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, utf16, WINSHM_IMPL_CAST(int, given), shm->name_, other, WINSHM_IMPL_NULL,
+                            WINSHM_IMPL_NULL);
+    }
     return 0;
 }
 
@@ -1096,10 +1090,8 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     if (options && (r = winshm_impl_check_creation(utf8 || utf16, mode, size, options)) != WINSHM_OK)
         return r;
-    if (utf8)
-        error = winshm_impl_name_from_utf8(&staged, utf8);
-    else if (utf16)
-        error = winshm_impl_name_from_utf16(&staged, utf16);
+    if (utf8 || utf16)
+        error = winshm_impl_set_name(&staged, utf8, utf16);
     if (!error && !options)
         error = winshm_impl_open(&staged, mode);
     if (error)
@@ -1677,7 +1669,7 @@ WINSHM_API winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *
     if (status >= 0 && info->length > 0 && info->buffer)
         error = winshm_impl_user_name(info->buffer, info->length / sizeof(wchar_t), &user_name);
     if (user_name) {
-        error = winshm_impl_name_from_utf16(staged, user_name);
+        error = winshm_impl_set_name(staged, WINSHM_IMPL_NULL, user_name);
         if (error != WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY)
             error = 0; /* a name that cannot be spelt in UTF-8 stays unread */
         WINSHM_FREE(user_name);

@@ -7,7 +7,7 @@
  *   open NAME MODE            open_only with MODE (1, 2 or 3) and map a view with it:
  *                             exit 0 if both are OK, else 20 - the first failing result
  *   write NAME TEXT           open_only read-write; write TEXT (with its NUL) at offset 0
- *   exchange NAME TEXT REPLY  check TEXT at 0, write REPLY at 4096
+ *   exchange NAME TEXT REPLY  check TEXT at 0, write REPLY at the second page
  *   race NAME SIZE START DONE wait for event START, open_or_create, map, count one at
  *                             offset 0, hold it until event DONE; exit 10 if this
  *                             process created it, 0 if it opened it, 20 - result on
@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "winshm.h"
+#include "test_support.h"
 
 static HANDLE open_event(const char *name)
 {
@@ -89,11 +90,6 @@ static int hold_or_crash(const char *name, uint64_t size, const char *ready, con
     }
 }
 
-static int on_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
 
 /* Every way to get write access through a read-only handle must fail. */
 static void *parse_handle(const char *text)
@@ -137,7 +133,7 @@ static int adopt_read_only(void *handle, const char *text)
         return 7;
     /* Wine grants the owner WRITE_DAC whatever the DACL says (it does not know
      * the OWNER RIGHTS SID), so this refusal is checked on Windows only. */
-    if (!on_wine() && (DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &escalated, WRITE_DAC, FALSE, 0) ||
+    if (!running_on_wine() && (DuplicateHandle(GetCurrentProcess(), handle, GetCurrentProcess(), &escalated, WRITE_DAC, FALSE, 0) ||
                        GetLastError() != ERROR_ACCESS_DENIED))
         return 8;
     if (winshm_duplicate(&shm, NULL, WINSHM_READ_WRITE, 0, &duplicate) != WINSHM_ERROR_ACCESS_DENIED)
@@ -286,11 +282,11 @@ static int run(int argc, char **argv)
     if (strcmp(argv[1], "exchange") == 0 && argc == 5) {
         if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
             return 101;
-        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK || view.size < 8192)
+        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK || view.size < 2 * winshm_page_size())
             return 102;
         if (strcmp((const char *)view.data, argv[3]) != 0)
             return 1;
-        memcpy((char *)view.data + 4096, argv[4], strlen(argv[4]) + 1);
+        memcpy((char *)view.data + winshm_page_size(), argv[4], strlen(argv[4]) + 1);
         winshm_unmap(&view);
         winshm_close(&shm);
         return 0;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "winshm.h"
+#include "test_support.h"
 
 enum { NAMES = 3, SLOTS = 4, VIEWS = 6, SECTIONS = 32, HISTORY = 24 };
 static uint64_t PAGE; /* winshm_page_size(), set first thing */
@@ -197,7 +198,9 @@ static int mode_is_valid(winshm_mode mode)
 
 static uint64_t random_size(void)
 {
-    static const uint64_t sizes[] = {1, 100, 4095, 4096, 4097, 65535, 65536, 70000, 140000};
+    /* around a page, around the granularity, and across it */
+    const uint64_t grain = winshm_allocation_granularity();
+    const uint64_t sizes[] = {1, 100, PAGE - 1, PAGE, PAGE + 1, grain - 1, grain, grain + 4464, 2 * grain + 9072};
     if (below(40) == 0)
         return below(2) ? 0 : UINT64_MAX - below(5000);
     return sizes[below(sizeof sizes / sizeof sizes[0])];
@@ -589,7 +592,6 @@ int main(int argc, char **argv)
     long steps = 20000;
     int i, seeded = 0;
     LARGE_INTEGER now;
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
     for (i = 1; i < argc; ++i) {
         if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = strtoull(argv[++i], NULL, 10);
@@ -609,7 +611,7 @@ int main(int argc, char **argv)
     }
     rng_state = seed ? seed : 1;
     PAGE = winshm_page_size();
-    on_wine = ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+    on_wine = running_on_wine();
     printf("model_check: seed %llu, %ld steps%s\n", (unsigned long long)seed, steps, on_wine ? " (under Wine)" : "");
     fflush(stdout);
     for (i = 0; i < NAMES; ++i) {

@@ -93,13 +93,13 @@ Test(leaks, failing_calls_leave_nothing_behind, .timeout = 120)
     int i, created, failures = 0;
     char first_failure[300] = "";
     cr_assert_not_null(mutex);
-    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_ONLY, 4096, NULL), WINSHM_OK);
-    cr_assert_eq(winshm_create_only(&busy, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_ONLY, page_size(), NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&busy, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     /* Warm up: Wine opens its object directory once, on first use. */
     winshm_open_only(&target, "Local\\winshm_no_such_name", WINSHM_READ_ONLY);
     before = next_handle_value();
     for (i = 0; i < 2000; ++i) {
-        EXPECT(winshm_create_only(&target, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_ERROR_ALREADY_EXISTS);
+        EXPECT(winshm_create_only(&target, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_ERROR_ALREADY_EXISTS);
         EXPECT(winshm_open_only(&target, "Local\\winshm_no_such_name", WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
         EXPECT(winshm_open_or_create(&target, name, WINSHM_READ_ONLY, 5000, NULL, &created), WINSHM_ERROR_OUT_OF_RANGE);
         EXPECT(winshm_create_only(&target, "Local\\x\xff", WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_NAME);
@@ -107,7 +107,7 @@ Test(leaks, failing_calls_leave_nothing_behind, .timeout = 120)
         EXPECT(winshm_open_only(&target, mutex_name, WINSHM_READ_WRITE), WINSHM_ERROR_NAME_IN_USE);
         EXPECT(winshm_create_only(&target, NULL, (winshm_mode)9, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT);
         EXPECT(winshm_create_only(&busy, NULL, WINSHM_READ_WRITE, 1, NULL), WINSHM_ERROR_INVALID_ARGUMENT);
-        EXPECT(winshm_map(&existing, WINSHM_READ_ONLY, 4096, 1, &view), WINSHM_ERROR_OUT_OF_RANGE);
+        EXPECT(winshm_map(&existing, WINSHM_READ_ONLY, page_size(), 1, &view), WINSHM_ERROR_OUT_OF_RANGE);
         EXPECT(winshm_map(&existing, WINSHM_READ_WRITE, 0, 1, &view), WINSHM_ERROR_ACCESS_DENIED);
         EXPECT(winshm_create_only(&target, NULL, WINSHM_READ_WRITE, (uint64_t)1 << 62, NULL), WINSHM_ERROR_OUT_OF_MEMORY);
         if (winshm_is_open(&target) && failures++ == 0)
@@ -131,21 +131,21 @@ Test(errors, a_failed_allocation_is_out_of_memory)
     void *handle = NULL;
     uintptr_t before;
     winshm_result r;
-    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&existing, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_duplicate(&existing, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_OK);
     hold_current_heap_blocks();
     before = next_handle_value();
     winshm_test_refuse_allocations = 1;
-    r = winshm_create_only(&shm, unique_name("no_heap_new"), WINSHM_READ_WRITE, 4096, NULL);
+    r = winshm_create_only(&shm, unique_name("no_heap_new"), WINSHM_READ_WRITE, page_size(), NULL);
     assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
-    r = winshm_open_or_create_w(&shm, widen(name), WINSHM_READ_WRITE, 4096, NULL, NULL);
+    r = winshm_open_or_create_w(&shm, widen(name), WINSHM_READ_WRITE, page_size(), NULL, NULL);
     assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
     r = winshm_open_only(&shm, name, WINSHM_READ_ONLY);
     assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
     r = winshm_adopt(&shm, handle, WINSHM_READ_ONLY); /* the adopted name needs the heap */
     assert_failed_empty(&shm, WINSHM_ERROR_OUT_OF_MEMORY, r, ERROR_NOT_ENOUGH_MEMORY);
     /* Unnamed sections need no heap at all. */
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     winshm_close(&shm);
     winshm_test_refuse_allocations = 0;
     cr_assert_eq(next_handle_value(), before, "a failed allocation leaked a handle");

@@ -5,7 +5,7 @@ Test(close, empties_the_winshm_and_destroys_an_unused_section)
 {
     const char *name = unique_name("close");
     winshm shm = {0}, opener = {0};
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     winshm_close(&shm);
     cr_assert_not(winshm_is_open(&shm));
     cr_assert_null(winshm_get_handle(&shm));
@@ -17,7 +17,7 @@ Test(close, empties_the_winshm_and_destroys_an_unused_section)
     /* No kernel persistence: the last handle is gone, so is the section. */
     cr_assert_eq(winshm_open_only(&opener, name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
     /* The name is free again. */
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     winshm_close(&shm);
 }
 
@@ -27,7 +27,7 @@ Test(close, closing_empty_or_null_is_a_no_op)
     winshm_close(&shm);
     winshm_close(NULL);
     cr_assert_not(winshm_is_open(&shm));
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     winshm_close(&shm);
     winshm_close(&shm);
     cr_assert_not(winshm_is_open(&shm));
@@ -37,7 +37,7 @@ Test(close, the_section_lives_while_any_handle_does)
 {
     const char *name = unique_name("two_handles");
     winshm a = {0}, b = {0}, c = {0};
-    cr_assert_eq(winshm_create_only(&a, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&a, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_open_only(&b, name, WINSHM_READ_ONLY), WINSHM_OK);
     winshm_close(&a);
     cr_assert_eq(winshm_open_only(&c, name, WINSHM_READ_ONLY), WINSHM_OK);
@@ -71,7 +71,7 @@ Test(move, moves_and_leaves_the_source_empty)
     winshm_view view = {0};
     void *handle;
     const char *held_name;
-    cr_assert_eq(winshm_create_only(&src, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&src, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     handle = winshm_get_handle(&src);
     held_name = winshm_get_name(&src);
     cr_assert_eq(winshm_map(&src, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
@@ -81,7 +81,7 @@ Test(move, moves_and_leaves_the_source_empty)
     cr_assert_eq(winshm_get_size(&src), 0);
     cr_assert_eq(winshm_get_handle(&dst), handle);
     cr_assert_eq(winshm_get_name(&dst), held_name, "the name moves; it is not copied");
-    cr_assert_eq(winshm_get_size(&dst), 4096);
+    cr_assert_eq(winshm_get_size(&dst), page_size());
     cr_assert_eq(winshm_get_mode(&dst), WINSHM_READ_WRITE);
     strcpy((char *)view.data, "still mapped");
     winshm_unmap(&view);
@@ -98,7 +98,7 @@ Test(move, closes_what_the_destination_held)
     const char *old_name = unique_name("old");
     const char *new_name = unique_name("new");
     winshm src = {0}, dst = {0}, probe = {0};
-    cr_assert_eq(winshm_create_only(&dst, old_name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&dst, old_name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_create_only(&src, new_name, WINSHM_READ_ONLY, 8192, NULL), WINSHM_OK);
     winshm_move(&dst, &src);
     cr_assert_eq(winshm_open_only(&probe, old_name, WINSHM_READ_ONLY), WINSHM_ERROR_NOT_FOUND);
@@ -112,7 +112,7 @@ Test(move, onto_itself_or_with_null_changes_nothing)
 {
     winshm shm = {0};
     void *handle;
-    cr_assert_eq(winshm_create_only(&shm, unique_name("self"), WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, unique_name("self"), WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     handle = winshm_get_handle(&shm);
     winshm_move(&shm, &shm);
     cr_assert_eq(winshm_get_handle(&shm), handle);
@@ -129,7 +129,7 @@ Test(swap, exchanges_two_objects)
     const char *name_a = unique_name("a");
     winshm a = {0}, b = {0}, empty = {0};
     void *handle_a, *handle_b;
-    cr_assert_eq(winshm_create_only(&a, name_a, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&a, name_a, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_create_only(&b, NULL, WINSHM_READ_ONLY, 8192, NULL), WINSHM_OK);
     handle_a = winshm_get_handle(&a);
     handle_b = winshm_get_handle(&b);

@@ -39,7 +39,8 @@ Test(map, a_whole_view_covers_the_section)
 
 Test(map, any_offset_gives_the_byte_at_that_offset)
 {
-    static const uint64_t offsets[] = {0, 1, 7, 4095, 4096, 4097, 65535, 65536, 65543, 131071, 199999};
+    const uint64_t page = page_size(), grain = winshm_allocation_granularity();
+    const uint64_t offsets[] = {0, 1, 7, page - 1, page, page + 1, grain - 1, grain, grain + 7, 2 * grain - 1, 199999};
     winshm shm = {0};
     size_t i;
     cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 200000, NULL), WINSHM_OK);
@@ -117,7 +118,7 @@ Test(map, bad_arguments_are_refused_and_zero_the_view)
     assert_result(winshm_map(&empty, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_ERROR_NOT_OPEN, ERROR_INVALID_HANDLE);
     cr_assert_null(view.data);
     cr_assert_null(view.base_);
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     memset(&view, 0x5A, sizeof view);
     assert_result(winshm_map(&shm, (winshm_mode)0, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
     cr_assert_null(view.data);
@@ -130,14 +131,14 @@ Test(map, a_read_write_view_of_a_read_only_handle_is_denied)
     const char *name = unique_name("rw_of_ro");
     winshm creator = {0}, reader = {0}, copier = {0}, ro_section = {0};
     winshm_view view = {0};
-    cr_assert_eq(winshm_create_only(&creator, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&creator, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_open_only(&reader, name, WINSHM_READ_ONLY), WINSHM_OK);
     assert_result(winshm_map(&reader, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_ERROR_ACCESS_DENIED, ERROR_ACCESS_DENIED);
     cr_assert_null(view.data);
     cr_assert_eq(winshm_open_only(&copier, name, WINSHM_COPY_ON_WRITE), WINSHM_OK);
     cr_assert_eq(winshm_map(&copier, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_ERROR_ACCESS_DENIED);
     /* A section created read-only: Wine would grant this view, Windows and winshm do not. */
-    cr_assert_eq(winshm_create_only(&ro_section, NULL, WINSHM_READ_ONLY, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&ro_section, NULL, WINSHM_READ_ONLY, page_size(), NULL), WINSHM_OK);
     assert_result(winshm_map(&ro_section, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_ERROR_ACCESS_DENIED, ERROR_ACCESS_DENIED);
     /* What each of them can map. */
     cr_assert_eq(winshm_map(&reader, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
@@ -156,7 +157,7 @@ Test(map, each_mode_maps_with_its_page_protection)
 {
     winshm shm = {0};
     winshm_view view = {0};
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 10, 0, &view), WINSHM_OK);
     cr_assert_eq(protection_of(view.data), PAGE_READONLY);
     winshm_unmap(&view);
@@ -174,7 +175,7 @@ Test(map, copy_on_write_views_keep_their_writes_private)
     const char *name = unique_name("cow");
     winshm creator = {0}, copier = {0};
     winshm_view shared = {0}, private_view = {0}, other = {0};
-    cr_assert_eq(winshm_create_only(&creator, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&creator, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_open_only(&copier, name, WINSHM_COPY_ON_WRITE), WINSHM_OK);
     cr_assert_eq(winshm_map(&creator, WINSHM_READ_WRITE, 0, 0, &shared), WINSHM_OK);
     strcpy((char *)shared.data, "original");
@@ -215,7 +216,7 @@ Test(map, unmap_releases_the_address_and_zeroes_the_view)
     winshm_view view = {0};
     MEMORY_BASIC_INFORMATION info;
     void *base;
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 5, 10, &view), WINSHM_OK);
     base = view.base_;
     winshm_unmap(&view);
@@ -235,7 +236,7 @@ Test(map, a_handle_closed_behind_the_library_is_an_os_error)
 {
     winshm shm = {0};
     winshm_view view = {0};
-    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert(CloseHandle(winshm_get_handle(&shm)));
     assert_result(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_ERROR_OS, ERROR_INVALID_HANDLE);
     cr_assert_null(view.data);
@@ -251,7 +252,7 @@ Test(map, sections_past_4_gib_with_views_past_the_4_gib_offset, .timeout = 60)
     winshm shm = {0}, opener = {0};
     winshm_view writer = {0}, reader = {0};
     cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, size, NULL), WINSHM_OK);
-    cr_assert_eq(winshm_get_size(&shm), ((uint64_t)5 << 30) + 4096);
+    cr_assert_eq(winshm_get_size(&shm), ((uint64_t)5 << 30) + page_size());
     cr_assert_eq(winshm_open_only(&opener, name, WINSHM_READ_ONLY), WINSHM_OK);
     cr_assert_eq(winshm_get_size(&opener), winshm_get_size(&shm));
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, far_offset, 100, &writer), WINSHM_OK);

@@ -6,11 +6,11 @@ Test(processes, see_each_others_bytes)
     const char *name = unique_name("exchange");
     winshm shm = {0};
     winshm_view view = {0};
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 8192, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 2 * page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     strcpy((char *)view.data, "from parent");
     cr_assert_eq(wait_child(start_child("exchange %s \"from parent\" \"from child\"", name)), 0);
-    cr_assert_str_eq((char *)view.data + 4096, "from child");
+    cr_assert_str_eq((char *)view.data + page_size(), "from child");
     winshm_unmap(&view);
     winshm_close(&shm);
 }
@@ -21,7 +21,7 @@ Test(processes, a_child_opens_a_utf8_name_given_as_utf16)
     winshm shm = {0};
     winshm_view view = {0};
     snprintf(name, sizeof name, "%s_\xc3\xa9t\xc3\xa9_\xf0\x9f\x98\x80", unique_name("unicode"));
-    cr_assert_eq(winshm_create_only_w(&shm, widen(name), WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only_w(&shm, widen(name), WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(wait_child(start_child("write %s written", name)), 0);
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_OK);
     cr_assert_str_eq((char *)view.data, "written");
@@ -48,8 +48,8 @@ static void section_disappears_after_holder_ends(int crash)
     const char *go_name = unique_name("go");
     HANDLE ready = make_event(ready_name);
     HANDLE go = make_event(go_name);
-    HANDLE child = crash ? start_child("crash %s 4096 %s %s", name, ready_name, go_name)
-                         : start_child("hold %s 4096 %s", name, ready_name);
+    HANDLE child = crash ? start_child("crash %s %zu %s %s", name, page_size(), ready_name, go_name)
+                         : start_child("hold %s %zu %s", name, page_size(), ready_name);
     winshm shm = {0};
     winshm_view view = {0};
     DWORD code;
@@ -69,7 +69,7 @@ static void section_disappears_after_holder_ends(int crash)
                  "the name must be gone with its last handle");
     winshm_unmap(&view);
     /* And the name can be created afresh. */
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     winshm_close(&shm);
     CloseHandle(go);
     CloseHandle(ready);
@@ -92,7 +92,7 @@ Test(processes, an_inherited_handle_works_in_the_child)
     const char *name = unique_name("inheritable");
     winshm shm = {0};
     DWORD flags = 0;
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, &perm), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), &perm), WINSHM_OK);
     cr_assert(GetHandleInformation(winshm_get_handle(&shm), &flags));
     cr_assert(flags & HANDLE_FLAG_INHERIT);
     cr_assert_eq(wait_child(start_child_ex(1, "write %s inherited", name)), 0);

@@ -103,7 +103,7 @@ Test(duplicate, bad_arguments_are_refused)
     winshm shm = {0}, empty = {0}, reader = {0};
     void *handle = (void *)1;
     const char *name = unique_name("dup_args");
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     assert_result(winshm_duplicate(&shm, NULL, WINSHM_READ_ONLY, 0, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
     assert_result(winshm_duplicate(NULL, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
     cr_assert_null(handle);
@@ -181,7 +181,7 @@ Test(adopt, needs_the_right_to_query_the_size)
     const char *name = unique_name("noquery");
     winshm shm = {0}, adopted = {0};
     HANDLE handle;
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     handle = OpenFileMappingW(FILE_MAP_READ, FALSE, widen(name));
     cr_assert_not_null(handle);
     assert_result(winshm_adopt(&adopted, handle, WINSHM_READ_ONLY), WINSHM_ERROR_ACCESS_DENIED, ERROR_ACCESS_DENIED);
@@ -219,7 +219,7 @@ Test(adopt, takes_ownership_and_reads_the_name)
     winshm shm = {0}, adopted = {0}, global = {0};
     void *handle = NULL;
     DWORD flags;
-    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_duplicate(&shm, NULL, WINSHM_COPY_ON_WRITE, 0, &handle), WINSHM_OK);
     cr_assert_eq(winshm_adopt(&adopted, handle, WINSHM_COPY_ON_WRITE), WINSHM_OK);
     /* In the caller's own session it is spelt Local\ as created. (In session
@@ -231,7 +231,7 @@ Test(adopt, takes_ownership_and_reads_the_name)
     cr_assert_not(GetHandleInformation(handle, &flags), "closing the winshm closed the adopted handle");
     cr_assert_eq(winshm_test_live_blocks, 1);
     snprintf(global_name, sizeof global_name, "Global\\%s", unique_name("adopt_global") + 6);
-    cr_assert_eq(winshm_create_only(&global, global_name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&global, global_name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     cr_assert_eq(winshm_duplicate(&global, NULL, WINSHM_READ_ONLY, 0, &handle), WINSHM_OK);
     cr_assert_eq(winshm_adopt(&adopted, handle, WINSHM_READ_ONLY), WINSHM_OK);
     assert_name_opens_it(&adopted, &global, global_name);
@@ -285,7 +285,7 @@ Test(sharing, duplicates_reach_another_process_by_push)
     void *remote = NULL;
     DWORD code;
     make_unnamed(&shm, "pushed");
-    cr_assert_eq(winshm_create_only(&flag, flag_name, WINSHM_READ_WRITE, 4096, NULL), WINSHM_OK);
+    cr_assert_eq(winshm_create_only(&flag, flag_name, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
     child = start_child("wait-handle %s pushed", flag_name);
     cr_assert_eq(winshm_duplicate(&shm, child, WINSHM_READ_ONLY, 0, &remote), WINSHM_OK);
     cr_assert_not_null(remote);

@@ -31,22 +31,9 @@ static inline void winshm_test_free(void *p)
 #define WINSHM_FREE(pointer) winshm_test_free(pointer)
 #include "winshm.h"
 
+#include "test_support.h"
+
 #include <criterion/criterion.h>
-
-/* Wine implements most of the API but not all of its checks. Tests that
- * need real Windows skip on Wine only, and say why beside the test. */
-static inline int running_on_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
-/* The system's page size, as the library reports it: tests size sections
- * and ranges in pages with it, never with a literal 4096. */
-static inline size_t page_size(void)
-{
-    return winshm_page_size();
-}
 
 /* A name no other test or process of this run uses: Criterion runs tests in
  * parallel processes, and named objects are machine-wide. */
