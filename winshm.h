@@ -324,6 +324,20 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
 #if defined(__GNUC__) || defined(__clang__)
 #  pragma GCC diagnostic push
 #  pragma GCC diagnostic ignored "-Wunused-function"
+#  if defined(__clang__) && defined(__has_warning)
+/* Two of clang's -Weverything warnings (clang 16 and later) are noise here,
+ * and off for the definitions below only: GetProcAddress returns one
+ * function type for every function, so the casts to the real types are the
+ * point (-Wcast-function-type-strict); and C++'s hardened-buffer model flags
+ * every index into an array, here a table indexed by a checked mode
+ * (-Wunsafe-buffer-usage). */
+#    if __has_warning("-Wcast-function-type-strict")
+#      pragma clang diagnostic ignored "-Wcast-function-type-strict"
+#    endif
+#    if __has_warning("-Wunsafe-buffer-usage")
+#      pragma clang diagnostic ignored "-Wunsafe-buffer-usage"
+#    endif
+#  endif
 #elif defined(_MSC_VER)
 #  pragma warning(push)
 #  pragma warning(disable: 4505) /* unreferenced function with internal linkage removed */
@@ -710,7 +724,10 @@ WINSHM_API winshm_impl_error winshm_impl_query_section(void *handle, winshm *shm
  * `bytes` UTF-8 bytes, each with room for its terminator. */
 WINSHM_API winshm_impl_error winshm_impl_name_alloc(winshm *shm, size_t units, size_t bytes)
 {
-    void *block = WINSHM_MALLOC((units + 1) * sizeof(wchar_t) + bytes + 1);
+    /* sizeof *shm->name_w_, not sizeof(wchar_t): cppcheck 2.17, which sees
+     * no system header, reads "(wchar_t) + bytes" as a cast */
+    const size_t block_bytes = ((units + 1) * sizeof *shm->name_w_) + bytes + 1;
+    void *block = WINSHM_MALLOC(block_bytes);
     if (!block)
         return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
     shm->name_w_ = WINSHM_IMPL_CAST(wchar_t *, block);
@@ -735,7 +752,8 @@ WINSHM_API winshm_impl_error winshm_impl_set_name(winshm *shm, const char *utf8,
 {
     /* A UTF-16 unit takes at most 3 UTF-8 bytes, so a longer UTF-8 name is
      * too long whatever it says: stop counting there. */
-    const size_t limit = utf8 ? WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS : WINSHM_IMPL_MAX_NAME_UNITS;
+    const size_t units_limit = WINSHM_IMPL_MAX_NAME_UNITS;
+    const size_t limit = utf8 ? 3 * units_limit : units_limit;
     size_t given = 0; /* bytes of utf8, or units of utf16 */
     int other;        /* units of the UTF-16 spelling, or bytes of the UTF-8 one */
     winshm_impl_error error;
@@ -764,10 +782,15 @@ WINSHM_API winshm_impl_error winshm_impl_set_name(winshm *shm, const char *utf8,
         MultiByteToWideChar(WINSHM_IMPL_CP_UTF8, 0, utf8, WINSHM_IMPL_CAST(int, given), shm->name_w_, other);
         memcpy(shm->name_, utf8, given);
     } else {
+        size_t unit;
         error = winshm_impl_name_alloc(shm, given, WINSHM_IMPL_CAST(size_t, other));
         if (error)
             return error;
-        memcpy(shm->name_w_, utf16, given * sizeof(wchar_t));
+        /* A loop, not memcpy: where a caller passes utf16 NULL, GCC's
+         * constant propagation would see memcpy(..., NULL, ...) on this
+         * branch, which such callers never reach, and warn (-Wnonnull). */
+        for (unit = 0; unit < given; ++unit)
+            shm->name_w_[unit] = utf16[unit];
         WideCharToMultiByte(WINSHM_IMPL_CP_UTF8, 0, utf16, WINSHM_IMPL_CAST(int, given), shm->name_, other, WINSHM_IMPL_NULL,
                             WINSHM_IMPL_NULL);
     }
@@ -824,7 +847,7 @@ typedef struct winshm_impl_security {
 WINSHM_API void winshm_impl_acl_allow(unsigned char *acl, unsigned long mask, const unsigned char *sid)
 {
     unsigned short acl_size, ace_count;
-    const unsigned short sid_size = WINSHM_IMPL_CAST(unsigned short, 8 + 4 * sid[1]);
+    const unsigned short sid_size = WINSHM_IMPL_CAST(unsigned short, 8 + (4 * sid[1]));
     const unsigned short ace_size = WINSHM_IMPL_CAST(unsigned short, 8 + sid_size);
     unsigned char *ace;
     memcpy(&acl_size, acl + 2, 2);
@@ -842,7 +865,7 @@ WINSHM_API void winshm_impl_acl_allow(unsigned char *acl, unsigned long mask, co
 }
 
 /* The user SID of this process's token, into `storage`; *sid points into it. */
-WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storage, const unsigned char **sid)
+WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storage, unsigned char **sid)
 {
     winshm_impl_ntdll ntdll;
     void *token = WINSHM_IMPL_NULL;
@@ -861,7 +884,7 @@ WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storag
     if (status < 0)
         return ntdll.status_to_error(status);
     /* TOKEN_USER starts with the pointer to its SID, which follows it. */
-    *sid = WINSHM_IMPL_CAST(const unsigned char *, storage->token_user.align);
+    *sid = WINSHM_IMPL_CAST(unsigned char *, storage->token_user.align);
     return 0;
 }
 
@@ -870,7 +893,7 @@ WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security 
 {
     static const unsigned char local_system[12] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};        /* S-1-5-18 */
     static const unsigned char authenticated_users[12] = {1, 1, 0, 0, 0, 0, 0, 5, 11, 0, 0, 0}; /* S-1-5-11 */
-    const unsigned char *user = WINSHM_IMPL_NULL;
+    unsigned char *user = WINSHM_IMPL_NULL;
     unsigned char *acl = security->preset_dacl.bytes;
     winshm_impl_error error = winshm_impl_token_user(security, &user);
     if (error)
@@ -890,7 +913,7 @@ WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security 
     /* The owner is the user, not the token's default owner (for an
      * administrator, the Administrators group): else every administrator
      * would hold WRITE_DAC through ownership. */
-    memcpy(&security->descriptor.owner, &user, sizeof user); /* the pointer, without a cast that drops const */
+    security->descriptor.owner = user;
     security->descriptor.control |= WINSHM_IMPL_SE_DACL_PROTECTED;
     security->descriptor.dacl = acl;
     return 0;
@@ -1088,8 +1111,11 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
     memset(&staged, 0, sizeof staged);
     if (!options && !utf8 && !utf16)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    if (options && (r = winshm_impl_check_creation(utf8 || utf16, mode, size, options)) != WINSHM_OK)
-        return r;
+    if (options) {
+        r = winshm_impl_check_creation(utf8 || utf16, mode, size, options);
+        if (r != WINSHM_OK)
+            return r;
+    }
     if (utf8 || utf16)
         error = winshm_impl_set_name(&staged, utf8, utf16);
     if (!error && !options)
@@ -1207,8 +1233,8 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
             break;
         }
         for (i = 0; i < sizeof random; ++i) {
-            name[prefix_bytes + 2 * i] = hex[random[i] >> 4];
-            name[prefix_bytes + 2 * i + 1] = hex[random[i] & 15];
+            name[prefix_bytes + (2 * i)] = hex[random[i] >> 4];
+            name[prefix_bytes + (2 * i) + 1] = hex[random[i] & 15];
         }
         r = winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options, WINSHM_IMPL_NULL);
         if (r != WINSHM_ERROR_ALREADY_EXISTS && r != WINSHM_ERROR_NAME_IN_USE)
@@ -1482,7 +1508,7 @@ WINSHM_API winshm_impl_error winshm_impl_mirror_in_free_range(void *section, uin
     for (attempt = 0; attempt < WINSHM_IMPL_MIRROR_ATTEMPTS; ++attempt) {
         unsigned char *range = WINSHM_IMPL_CAST(unsigned char *, VirtualAlloc(WINSHM_IMPL_NULL, 2 * size,
                                                                                WINSHM_IMPL_MEM_RESERVE, WINSHM_IMPL_PAGE_NOACCESS));
-        void *first, *second;
+        const void *first, *second;
         winshm_impl_error error;
         if (!range) /* no hole of 2 * size (87 if it exceeds the whole address space) */
             return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
@@ -1609,8 +1635,8 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
 WINSHM_API winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t units, wchar_t **out)
 {
     static const wchar_t sessions[] = L"\\Sessions\\", objects[] = L"\\BaseNamedObjects\\";
-    const size_t sessions_units = sizeof sessions / sizeof sessions[0] - 1;
-    const size_t objects_units = sizeof objects / sizeof objects[0] - 1;
+    const size_t sessions_units = (sizeof sessions / sizeof sessions[0]) - 1;
+    const size_t objects_units = (sizeof objects / sizeof objects[0]) - 1;
     wchar_t prefix[40];
     size_t prefix_units, rest;
     *out = WINSHM_IMPL_NULL;
@@ -1655,15 +1681,16 @@ WINSHM_API winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t u
 WINSHM_API winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
 {
     union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
-    winshm_impl_unicode_string *info = &small.name;
+    winshm_impl_unicode_string *info = &small.name, *heap_info = WINSHM_IMPL_NULL;
     unsigned long needed = 0;
     winshm_impl_error error = 0;
     wchar_t *user_name = WINSHM_IMPL_NULL;
     long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &small, sizeof small, &needed);
     if (status < 0 && needed > sizeof small) {
-        info = WINSHM_IMPL_CAST(winshm_impl_unicode_string *, WINSHM_MALLOC(needed));
-        if (!info)
+        heap_info = WINSHM_IMPL_CAST(winshm_impl_unicode_string *, WINSHM_MALLOC(needed));
+        if (!heap_info)
             return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+        info = heap_info;
         status = ntdll->query_object(handle, 1, info, needed, &needed);
     }
     if (status >= 0 && info->length > 0 && info->buffer)
@@ -1674,8 +1701,7 @@ WINSHM_API winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *
             error = 0; /* a name that cannot be spelt in UTF-8 stays unread */
         WINSHM_FREE(user_name);
     }
-    if (info != &small.name)
-        WINSHM_FREE(info);
+    WINSHM_FREE(heap_info);
     return error;
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # build-criterion-mingw.sh
 #
-# Cross-build the Criterion 2.4.1 unit-test framework for Windows (mingw-w64),
-# with its dependencies BoxFort 0.1.2, nanomsg 1.1.5 and nanopb 0.4.7, from
-# Debian bookworm sources only (apt-get source / apt-get download), on a
-# Debian 12 x86_64 host.
+# Cross-build the Criterion unit-test framework for Windows (mingw-w64), with
+# its dependencies BoxFort, nanomsg and nanopb, from the Debian sources of the
+# machine's own release (apt-get source / apt-get download, no pinned
+# versions; tested with Debian 12's Criterion 2.4.1, BoxFort 0.1.2, nanomsg
+# 1.1.5 and nanopb 0.4.7).
 #
 # Result: $PREFIX/{bin/libcriterion-3.dll, lib/libcriterion.dll.a,
 #         lib/libcriterion.a, lib/libboxfort.a, lib/libnanomsg.a,
@@ -41,13 +42,11 @@ if [ -f "$STAMP" ] && [ -f "$PREFIX/bin/libcriterion-3.dll" ]; then
   exit 0
 fi
 
-# Pinned Debian bookworm versions (all from the Debian mirror).
-V_CRITERION=2.4.1-2
-V_BOXFORT=0.1.2-2
-V_NANOMSG=1.1.5+dfsg-1.1
-V_NANOPB=0.4.7-2
-V_DEBUGBREAK=1.0-1+b1                   # binary pkg, header-only: debugbreak.h
-V_FML=0.1+git20190320.b499514-1+b1      # binary pkg libfml-dev: ships klib khash.h/kvec.h
+# Whatever versions the distribution's mirror has (no pins: Debian 12 has
+# nanopb 0.4.7 and libfml-dev of 2019, Debian 13 nanopb 0.4.9.1 and
+# libfml-dev of 2022; the recipe takes each release's own). Source packages:
+# criterion, boxfort, nanomsg, nanopb. Binary packages, header-only:
+# debugbreak (debugbreak.h) and libfml-dev (klib's khash.h and kvec.h).
 
 SOURCES=$ROOT/sources
 WORK=$ROOT/work-$SFX
@@ -89,33 +88,40 @@ if ! grep -rqs 'deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   $SUDO apt-get update -qq
 fi
 ls /var/lib/apt/lists/*_Sources* >/dev/null 2>&1 || $SUDO apt-get update -qq
-fetch_src() {  # $1=srcpkg $2=version $3=orig tarball name
-  if [ ! -s "$3" ]; then
-    # The .debian.tar.xz often 404s on this mirror; only the .orig.tar.gz matters,
-    # so apt-get's non-zero exit is tolerated and the tarball checked instead.
-    apt-get source --download-only "$1=$2" || true
+# The newest orig tarball of a source package here, by version.
+orig_of() { ls "$SOURCES/$1"_*.orig.tar.* 2>/dev/null | sort -V | tail -1; }
+fetch_src() {  # $1=srcpkg
+  if [ -z "$(orig_of "$1")" ]; then
+    # The .debian.tar.xz often 404s on this mirror; only the .orig tarball
+    # matters, so apt-get's non-zero exit is tolerated and the tarball checked.
+    apt-get source --download-only "$1" || true
   fi
-  [ -s "$3" ] || { echo "missing $3" >&2; exit 1; }
+  [ -n "$(orig_of "$1")" ] || { echo "missing the orig tarball of $1" >&2; exit 1; }
 }
-fetch_src criterion "$V_CRITERION" criterion_2.4.1.orig.tar.gz
-fetch_src boxfort   "$V_BOXFORT"   boxfort_0.1.2.orig.tar.gz
-fetch_src nanomsg   "$V_NANOMSG"   nanomsg_1.1.5+dfsg.orig.tar.gz
-fetch_src nanopb    "$V_NANOPB"    nanopb_0.4.7.orig.tar.gz
-ls debugbreak_*.deb >/dev/null 2>&1 || apt-get download "debugbreak=$V_DEBUGBREAK"
-ls libfml-dev_*.deb >/dev/null 2>&1 || apt-get download "libfml-dev=$V_FML"
-sha256sum *.orig.tar.gz *.deb
+for package in criterion boxfort nanomsg nanopb; do fetch_src "$package"; done
+ls debugbreak_*.deb >/dev/null 2>&1 || apt-get download debugbreak
+ls libfml-dev_*.deb >/dev/null 2>&1 || apt-get download libfml-dev
+sha256sum *.orig.tar.* *.deb
 
 # --------------------------------------------------------------------------
 log "2. unpack into $WORK"
 rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK"
-tar xzf "$SOURCES/criterion_2.4.1.orig.tar.gz"
-CRIT=$WORK/Criterion-2.4.1
+# Unpacks a source package's orig tarball here and prints the folder it made.
+unpack() {
+  local tarball top
+  tarball=$(orig_of "$1")
+  top=$(tar tf "$tarball" | head -1 | cut -d/ -f1)
+  tar xf "$tarball"
+  echo "$WORK/$top"
+}
+CRIT=$(unpack criterion)
 SP=$CRIT/subprojects
+echo "Criterion in $CRIT"
 # meson uses an existing subprojects/<dir> instead of the git wraps
 # (together with --wrap-mode=nodownload nothing is fetched from the network).
-tar xzf "$SOURCES/boxfort_0.1.2.orig.tar.gz"      && mv BoxFort-0.1.2  "$SP/boxfort"
-tar xzf "$SOURCES/nanomsg_1.1.5+dfsg.orig.tar.gz" && mv nanomsg-1.1.5  "$SP/nanomsg"
-tar xzf "$SOURCES/nanopb_0.4.7.orig.tar.gz"       && mv nanopb-0.4.7   "$SP/nanopb"
+mv "$(unpack boxfort)" "$SP/boxfort"
+mv "$(unpack nanomsg)" "$SP/nanomsg"
+mv "$(unpack nanopb)"  "$SP/nanopb"
 # git submodules missing from the orig tarball: dependencies/{klib,debugbreak}
 mkdir -p debx
 dpkg-deb -x "$SOURCES"/debugbreak_*.deb debx
@@ -242,6 +248,9 @@ CMAKE_RC_COMPILER  = '$TRIPLE-windres'
 [built-in options]
 # no libgcc_s_*.dll runtime dependency
 c_link_args = ['-static-libgcc']
+# mingw-w64 GCC 14 (Debian 13) makes this an error, and nanomsg's Windows
+# code passes pointer types that differ only in qualifiers; harmless here.
+c_args = ['-Wno-error=incompatible-pointer-types']
 
 [host_machine]
 system     = 'windows'

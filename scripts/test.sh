@@ -6,7 +6,8 @@
 #   x64-wine8    64-bit programs under the host's Wine 8, and the checks that
 #                run on the Linux host (portability matrix, lint, packaging,
 #                versions, workflow file): these run once, here
-#   x64-wine10   64-bit programs under Wine 10 (Debian trixie, in a chroot)
+#   x64-wine10   64-bit programs under Wine 10 (Debian trixie, in a chroot),
+#                and the matrix and lint again with trixie's compilers and analysers
 #   x86-wine10   32-bit programs under Wine 10
 #
 #   scripts/test.sh [--config NAME]... [extra ctest arguments]
@@ -42,16 +43,17 @@ failed=0
 for config in "${configs[@]}"; do
   start=$(date +%s)
   case "$config" in
-    x64-wine8)  arch=x86_64 wine=8  host_checks=ON  prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
-    x64-wine10) arch=x86_64 wine=10 host_checks=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
-    x86-wine10) arch=i686   wine=10 host_checks=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x86 ;;
+    x64-wine8)  arch=x86_64 wine=8  host_checks=ON  debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
+    x64-wine10) arch=x86_64 wine=10 host_checks=OFF debian13=ON  prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
+    x86-wine10) arch=i686   wine=10 host_checks=OFF debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x86 ;;
   esac
   build=$build_root/$config
   echo "=== $config: configure and build in $build"
   # Tests and examples forced on: a reused build folder that had them off
   # must not "pass" by running nothing (and --no-tests=error makes sure of it).
   ARCH=$arch winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
-    -DWINSHM_WINE="$wine" -DWINSHM_HOST_CHECKS="$host_checks" -DCRITERION_PREFIX="$prefix" >/dev/null
+    -DWINSHM_WINE="$wine" -DWINSHM_HOST_CHECKS="$host_checks" -DWINSHM_DEBIAN13_CHECKS="$debian13" \
+    -DCRITERION_PREFIX="$prefix" >/dev/null
   cmake --build "$build"
   echo "=== $config: ctest"
   # Independent tests run side by side: each uses its own names, and the leak

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Wine 10 chroot once (Debian trixie: wine, wine64, wine32:i386 and
-# a Wine prefix made after wine32), in $WINSHM_CACHE/wine10-trixie. A second
-# run finds it ready and does nothing. Needs root or sudo, debootstrap and the
-# Debian mirror.
+# a Wine prefix made after wine32), in $WINSHM_CACHE/wine10-trixie, with
+# trixie's own compilers and analysers too (mingw-w64 GCC 14, clang 19,
+# clang-tidy, cppcheck 2.17), so that the portability matrix and lint also run
+# with the tools of Debian 13. A second run finds it ready and does nothing;
+# when the package list below changes, it installs what is missing. Needs root
+# or sudo, debootstrap and the Debian mirror.
 #
 #   scripts/wine10-setup.sh
 set -euo pipefail
@@ -10,9 +13,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/wine10-env.sh"
 mirror=${WINSHM_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 ready=$WINE10_ROOT/var/lib/winshm/ready
-[ -f "$ready" ] && exit 0
-
+wine_packages="wine wine64 wine32:i386"
+tool_packages="gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-i686
+  clang clang-tools clang-tidy cppcheck binutils-mingw-w64-x86-64 binutils-mingw-w64-i686 python3 make"
+install_packages() {  # $1: the chroot; the rest: packages
+  local into=$1; shift
+  $sudo chroot "$into" /bin/sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends $* >/dev/null && apt-get clean"
+}
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+if [ -f "$ready" ]; then
+  if [ "$(cat "$ready")" != "$tool_packages" ]; then
+    echo "wine10-setup: installing the Debian 13 tools"
+    install_packages "$WINE10_ROOT" $tool_packages
+    echo "$tool_packages" | $sudo tee "$ready" >/dev/null
+  fi
+  exit 0
+fi
+
 if ! command -v debootstrap >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
@@ -27,20 +45,16 @@ echo "wine10-setup: debootstrap trixie into $work"
 $sudo debootstrap --variant=minbase trixie "$work" "$mirror" >/dev/null
 $sudo cp /etc/resolv.conf "$work/etc/resolv.conf"
 echo "wine10-setup: installing wine, wine64, wine32:i386"
-$sudo chroot "$work" /bin/sh -c '
-  set -e
-  dpkg --add-architecture i386
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    wine wine64 wine32:i386 >/dev/null
-  apt-get clean
-  mkdir -p /var/lib/winshm'
+$sudo chroot "$work" /bin/sh -c 'dpkg --add-architecture i386 && mkdir -p /var/lib/winshm'
+install_packages "$work" $wine_packages
+echo "wine10-setup: installing the Debian 13 tools"
+install_packages "$work" $tool_packages
 WINE10_ROOT=$work
 echo "wine10-setup: creating the Wine prefix"
 wine10_session -- "$here/wine10-run.sh" --raw /bin/sh -c \
   'wineboot -i </dev/null >/dev/null 2>&1; test -f "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll"' ||
   { echo "wine10-setup: the prefix has no 32-bit kernel32" >&2; exit 1; }
-$sudo touch "$work/var/lib/winshm/ready"
+echo "$tool_packages" | $sudo tee "$work/var/lib/winshm/ready" >/dev/null
 $sudo rm -rf "${work%.partial}"
 $sudo mv "$work" "${work%.partial}"
 echo "wine10-setup: ready in ${work%.partial}"
