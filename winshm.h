@@ -1,4 +1,4 @@
-/* winshm.h - Windows native shared memory in one header, v0.1.0
+/* winshm.h - Windows native shared memory in one header, v0.2.0
  *
  * Pagefile-backed sections, named or unnamed, over CreateFileMappingW,
  * OpenFileMappingW and MapViewOfFile. Include it and link kernel32; there is
@@ -53,7 +53,10 @@
  *                  where placeholders exist (tests use this to cover both).
  *                  Default 1.
  *
- * Versions: 0.1.0, the first release.
+ * Versions: 0.2.0 adds create_ex, commit and reserve-only sections, map_at,
+ * map_mirrored, access presets and create_unique; a winshm_permissions
+ * initialised member by member gains `access` (zero: as before), and
+ * sizeof(winshm_view) grew. 0.1.0, the first release.
  *
  * Full manual: README.md. Licence: MIT, at the end of this file.
  */
@@ -61,9 +64,9 @@
 #define WINSHM_H
 
 #define WINSHM_VERSION_MAJOR 0
-#define WINSHM_VERSION_MINOR 1
+#define WINSHM_VERSION_MINOR 2
 #define WINSHM_VERSION_PATCH 0
-#define WINSHM_VERSION_STRING "0.1.0"
+#define WINSHM_VERSION_STRING "0.2.0"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -268,8 +271,8 @@ WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint
  * address-space placeholder where Windows has them (10 1803+: VirtualAlloc2,
  * MapViewOfFile3, looked up at run time), else in a range found free, retried
  * if another thread takes it, then ADDRESS_IN_USE. No room for 2 * size:
- * OUT_OF_MEMORY (ERROR_NOT_ENOUGH_MEMORY). On a reserve-only section, winshm_commit commits both copies.
- * Every other rule of winshm_map holds. */
+ * OUT_OF_MEMORY (ERROR_NOT_ENOUGH_MEMORY). On a reserve-only section,
+ * winshm_commit commits both copies. Every other rule of winshm_map holds. */
 WINSHM_API winshm_result winshm_map_mirrored(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
                                              winshm_view *view);
 /* Unmaps and zeroes the view, of any kind (both copies of a mirrored one),
@@ -278,9 +281,9 @@ WINSHM_API void          winshm_unmap(winshm_view *view);
 
 /* Commits the pages that cover bytes [offset, offset + size) of a view of a
  * reserve-only section (offsets from view->data; size 0: through the end of
- * the view; in a mirrored view, both copies). Committed pages start zeroed, belong to the section (every view
- * in every process shares them) and stay until it is destroyed; there is no
- * decommit. Each process commits in its own view before touching a page;
+ * the view; in a mirrored view, both copies). Committed pages start zeroed,
+ * belong to the section (every view in every process shares them) and stay
+ * until it is destroyed; there is no decommit. Each process commits in its own view before touching a page;
  * committing again is free. Not reserve-only: OK, nothing changes. NULL view:
  * INVALID_ARGUMENT; empty: NOT_OPEN; past the end: OUT_OF_RANGE; commit limit:
  * OUT_OF_MEMORY, and what was committed before stays. */
@@ -379,7 +382,6 @@ struct _SYSTEM_INFO;         /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c
 
 __declspec(dllimport) void *__stdcall CreateFileMappingW(void *hFile, struct _SECURITY_ATTRIBUTES *lpFileMappingAttributes, unsigned long flProtect, unsigned long dwMaximumSizeHigh, unsigned long dwMaximumSizeLow, const wchar_t *lpName);
 __declspec(dllimport) void *__stdcall OpenFileMappingW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
-__declspec(dllimport) void *__stdcall MapViewOfFile(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap);
 __declspec(dllimport) int __stdcall UnmapViewOfFile(const void *lpBaseAddress);
 __declspec(dllimport) void *__stdcall MapViewOfFileEx(void *hFileMappingObject, unsigned long dwDesiredAccess, unsigned long dwFileOffsetHigh, unsigned long dwFileOffsetLow, winshm_impl_ulong_ptr dwNumberOfBytesToMap, void *lpBaseAddress);
 __declspec(dllimport) int __stdcall VirtualFree(void *lpAddress, winshm_impl_ulong_ptr dwSize, unsigned long dwFreeType);
@@ -1201,7 +1203,7 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
     static const char hex[] = "0123456789abcdef";
     const size_t max_bytes = WINSHM_IMPL_CAST(size_t, 3) * WINSHM_IMPL_MAX_NAME_UNITS;
     const size_t digits = WINSHM_IMPL_CAST(size_t, 2) * WINSHM_IMPL_UNIQUE_RANDOM_BYTES;
-    unsigned char random[WINSHM_IMPL_UNIQUE_RANDOM_BYTES];
+    unsigned char drawn[WINSHM_IMPL_UNIQUE_RANDOM_BYTES];
     size_t prefix_bytes = 0, i;
     char *name;
     int attempt;
@@ -1227,20 +1229,20 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
     memcpy(name, prefix, prefix_bytes);
     name[prefix_bytes + digits] = 0;
     for (attempt = 0; attempt < WINSHM_IMPL_UNIQUE_ATTEMPTS; ++attempt) {
-        error = WINSHM_RANDOM(random, sizeof random);
+        error = WINSHM_RANDOM(drawn, sizeof drawn);
         if (error) {
             r = winshm_impl_fail_with(error, 0);
             break;
         }
-        for (i = 0; i < sizeof random; ++i) {
-            name[prefix_bytes + (2 * i)] = hex[random[i] >> 4];
-            name[prefix_bytes + (2 * i) + 1] = hex[random[i] & 15];
+        for (i = 0; i < sizeof drawn; ++i) {
+            name[prefix_bytes + (2 * i)] = hex[drawn[i] >> 4];
+            name[prefix_bytes + (2 * i) + 1] = hex[drawn[i] & 15];
         }
         r = winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, size, options, WINSHM_IMPL_NULL);
         if (r != WINSHM_ERROR_ALREADY_EXISTS && r != WINSHM_ERROR_NAME_IN_USE)
             break;
     }
-    memset(random, 0, sizeof random);
+    memset(drawn, 0, sizeof drawn);
     error = GetLastError();
     WINSHM_FREE(name);
     SetLastError(error); /* as construct left it: free may touch it */
