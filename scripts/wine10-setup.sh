@@ -52,7 +52,14 @@ install_packages "$work" $tool_packages
 WINE10_ROOT=$work
 echo "wine10-setup: creating the Wine prefix"
 wine10_session -- "$here/wine10-run.sh" --raw /bin/sh -c \
-  'wineboot -i </dev/null >/dev/null 2>&1; wineserver -w; test -f "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll"' ||
+  'wineboot -i </dev/null >/dev/null 2>&1
+   # wineboot returns before the prefix is complete, and the session keeps a
+   # persistent wineserver (so wineserver -w would wait for ever): poll.
+   for second in $(seq 120); do
+     test -f "$WINEPREFIX/drive_c/windows/syswow64/kernel32.dll" && exit 0
+     sleep 1
+   done
+   exit 1' ||
   { echo "wine10-setup: the prefix has no 32-bit kernel32" >&2; exit 1; }
 echo "$tool_packages" | $sudo tee "$work/var/lib/winshm/ready" >/dev/null
 $sudo rm -rf "${work%.partial}"
