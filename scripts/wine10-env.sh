@@ -34,8 +34,10 @@ wine10_session() {
     export WINSHM_WINE10_SESSION=$root
     # A server left by an earlier session sees other mounts: stop it. Ours
     # is started with stdio detached, else it holds the caller'"'"'s pipes open.
+    # (Before the first run the prefix does not exist, and wineserver -p
+    # refuses; the wine below then makes the prefix and starts a server.)
     "$run" --raw wineserver -k </dev/null >/dev/null 2>&1 || true
-    "$run" --raw wineserver -p </dev/null >/dev/null 2>&1
+    "$run" --raw wineserver -p </dev/null >/dev/null 2>&1 || true
     "$run" --raw wine cmd /c exit </dev/null >/dev/null 2>&1 || true
     set +e
     "$@"
