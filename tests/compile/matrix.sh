@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The portability matrix: winshm.h compiled and linked by every compiler, in
 # every language standard, with every arrangement of <windows.h>, as one and
-# as two translation units, at -Werror. 32-bit cells compile and link only
-# (these machines cannot run 32-bit programs). Also: the import table of the
+# as two translation units, at -Werror. The cells compile and link (the test
+# suite itself runs 32-bit programs, in x86-wine10). Also: the import table of the
 # programs, and clang-cl in MSVC mode where mingw-w64's headers allow it.
 #
 #   tests/compile/matrix.sh [work_dir]
