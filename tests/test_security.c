@@ -117,24 +117,32 @@ static int preset_aces(winshm_access access, const char *user, expected_ace *out
     return n;
 }
 
+/* Checks that `section` carries exactly the DACL and owner of `access`,
+ * created by this process's user. */
+static void assert_preset(HANDLE section, winshm_access access)
+{
+    char user[200];
+    expected_ace aces[3];
+    int count;
+    current_user_sid(user, sizeof user);
+    count = preset_aces(access, user, aces);
+    check_descriptor(section, user, aces, count);
+}
+
 static const winshm_access presets[] = {WINSHM_ACCESS_OWNER_ONLY, WINSHM_ACCESS_USERS_READ,
                                         WINSHM_ACCESS_USERS_READ_WRITE};
 
 Test(presets, each_builds_exactly_the_dacl_it_promises)
 {
-    char user[200];
-    current_user_sid(user, sizeof user);
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; ++i) {
         winshm_permissions perm = {0};
         winshm_options options = {0};
         winshm shm = {0};
-        expected_ace aces[3];
-        int count = preset_aces(presets[i], user, aces);
         perm.access = presets[i];
         options.permissions = &perm;
         assert_result(winshm_create_ex(&shm, unique_name("preset"), WINSHM_READ_WRITE, page_size(), &options, NULL),
                       WINSHM_OK, 0);
-        check_descriptor(winshm_get_handle(&shm), user, aces, count);
+        assert_preset(winshm_get_handle(&shm), presets[i]);
         winshm_close(&shm);
     }
 }
@@ -168,17 +176,12 @@ Test(presets, inheritable_combines_with_a_preset)
     winshm_permissions perm = {0};
     winshm shm = {0};
     DWORD flags = 0;
-    char user[200];
-    expected_ace aces[3];
-    int count;
-    current_user_sid(user, sizeof user);
-    count = preset_aces(WINSHM_ACCESS_USERS_READ, user, aces);
     perm.access = WINSHM_ACCESS_USERS_READ;
     perm.inheritable = 1;
     cr_assert_eq(winshm_create_only(&shm, unique_name("preset_inherit"), WINSHM_READ_WRITE, page_size(), &perm), WINSHM_OK);
     cr_assert(GetHandleInformation(winshm_get_handle(&shm), &flags));
     cr_assert(flags & HANDLE_FLAG_INHERIT);
-    check_descriptor(winshm_get_handle(&shm), user, aces, count);
+    assert_preset(winshm_get_handle(&shm), WINSHM_ACCESS_USERS_READ);
     winshm_close(&shm);
 }
 
@@ -368,17 +371,12 @@ Test(unique, options_work_as_for_create_ex)
     winshm_permissions perm = {0};
     winshm_options options = {0};
     winshm shm = {0};
-    char user[200];
-    expected_ace aces[3];
-    int count;
-    current_user_sid(user, sizeof user);
-    count = preset_aces(WINSHM_ACCESS_USERS_READ, user, aces);
     perm.access = WINSHM_ACCESS_USERS_READ;
     options.permissions = &perm;
     options.flags = WINSHM_RESERVE;
     assert_result(winshm_create_unique(&shm, NULL, WINSHM_READ_WRITE, (uint64_t)1 << 30, &options), WINSHM_OK, 0);
     cr_assert_eq(winshm_get_flags(&shm), (unsigned)WINSHM_RESERVE);
-    check_descriptor(winshm_get_handle(&shm), user, aces, count);
+    assert_preset(winshm_get_handle(&shm), WINSHM_ACCESS_USERS_READ);
     winshm_close(&shm);
 }
 
