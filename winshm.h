@@ -399,6 +399,10 @@ __declspec(dllimport) int __stdcall ProcessIdToSessionId(unsigned long dwProcess
 __declspec(dllimport) int __stdcall MultiByteToWideChar(unsigned int CodePage, unsigned long dwFlags, const char *lpMultiByteStr, int cbMultiByte, wchar_t *lpWideCharStr, int cchWideChar);
 __declspec(dllimport) int __stdcall WideCharToMultiByte(unsigned int CodePage, unsigned long dwFlags, const wchar_t *lpWideCharStr, int cchWideChar, char *lpMultiByteStr, int cbMultiByte, const char *lpDefaultChar, int *lpUsedDefaultChar);
 
+/* (HANDLE)-1, which Windows uses for two things. */
+#define WINSHM_IMPL_INVALID_HANDLE_VALUE WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1))
+#define WINSHM_IMPL_CURRENT_PROCESS WINSHM_IMPL_INVALID_HANDLE_VALUE /* GetCurrentProcess()'s pseudo-handle */
+
 /* Win32 constants, under private names so that nothing clashes with <windows.h>. */
 enum {
     WINSHM_IMPL_ERROR_FILE_NOT_FOUND = 2,
@@ -876,8 +880,7 @@ WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storag
     winshm_impl_error error = winshm_impl_load_ntdll(&ntdll);
     if (error)
         return error;
-    status = ntdll.open_process_token(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* this process */,
-                                      WINSHM_IMPL_TOKEN_QUERY, &token);
+    status = ntdll.open_process_token(WINSHM_IMPL_CURRENT_PROCESS, WINSHM_IMPL_TOKEN_QUERY, &token);
     if (status >= 0) {
         status = ntdll.query_information_token(token, 1 /* TokenUser */, storage->token_user.bytes,
                                                sizeof storage->token_user.bytes, &returned);
@@ -986,7 +989,7 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
     }
     if (options->flags & WINSHM_RESERVE)
         protection |= WINSHM_IMPL_SEC_RESERVE;
-    handle = CreateFileMappingW(WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)) /* INVALID_HANDLE_VALUE: the pagefile */,
+    handle = CreateFileMappingW(WINSHM_IMPL_INVALID_HANDLE_VALUE /* the pagefile */,
                                 WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), protection,
                                 WINSHM_IMPL_CAST(unsigned long, size >> 32), WINSHM_IMPL_CAST(unsigned long, size & 0xFFFFFFFFu),
                                 staged->name_w_);
@@ -1413,6 +1416,7 @@ WINSHM_API winshm_result winshm_map(const winshm *shm, winshm_mode mode, uint64_
 WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint64_t offset, size_t size,
                                        void *address, winshm_view *view)
 {
+    const uint32_t grain = winshm_allocation_granularity();
     size_t lead;
     winshm_result r;
     if (!address)
@@ -1420,8 +1424,8 @@ WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint
     r = winshm_impl_check_view(shm, mode, offset, &size, view);
     if (r != WINSHM_OK)
         return r;
-    lead = WINSHM_IMPL_CAST(size_t, offset % winshm_allocation_granularity());
-    if (WINSHM_IMPL_PUN(uintptr_t, address) % winshm_allocation_granularity() != lead)
+    lead = WINSHM_IMPL_CAST(size_t, offset % grain);
+    if (WINSHM_IMPL_PUN(uintptr_t, address) % grain != lead)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     /* An occupied range fails with ERROR_INVALID_ADDRESS: ADDRESS_IN_USE. */
     return winshm_impl_map_into(shm, mode, offset, lead, size, WINSHM_IMPL_CAST(unsigned char *, address) - lead, view);
@@ -1452,7 +1456,6 @@ WINSHM_API winshm_impl_error winshm_impl_mirror_in_placeholder(void *section, ui
     static winshm_impl_map_view_of_file3_fn volatile cached_map_view_of_file3;
     winshm_impl_virtual_alloc2_fn virtual_alloc2 = cached_virtual_alloc2;
     winshm_impl_map_view_of_file3_fn map_view_of_file3 = cached_map_view_of_file3;
-    void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1));
     unsigned char *placeholder, *second;
     winshm_impl_error error;
     if (!virtual_alloc2 || !map_view_of_file3) {
@@ -1480,14 +1483,14 @@ WINSHM_API winshm_impl_error winshm_impl_mirror_in_placeholder(void *section, ui
         VirtualFree(placeholder, 0, WINSHM_IMPL_MEM_RELEASE);
         return error;
     }
-    if (!map_view_of_file3(section, current_process, placeholder, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
+    if (!map_view_of_file3(section, WINSHM_IMPL_CURRENT_PROCESS, placeholder, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
                            protection, WINSHM_IMPL_NULL, 0)) {
         error = GetLastError();
         VirtualFree(placeholder, 0, WINSHM_IMPL_MEM_RELEASE);
         VirtualFree(second, 0, WINSHM_IMPL_MEM_RELEASE);
         return error;
     }
-    if (!map_view_of_file3(section, current_process, second, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
+    if (!map_view_of_file3(section, WINSHM_IMPL_CURRENT_PROCESS, second, offset, size, WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER,
                            protection, WINSHM_IMPL_NULL, 0)) {
         error = GetLastError();
         UnmapViewOfFile(placeholder);
@@ -1613,7 +1616,6 @@ WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, s
 WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle)
 {
-    void *const current_process = WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)); /* GetCurrentProcess() */
     void *duplicate = WINSHM_IMPL_NULL;
     winshm_result r;
     if (!out_handle)
@@ -1622,8 +1624,10 @@ WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_proces
     r = winshm_impl_check_grant(shm, mode);
     if (r != WINSHM_OK)
         return r;
-    if (!DuplicateHandle(current_process, shm->handle_, target_process ? target_process : current_process,
-                         &duplicate, winshm_impl_open_access(mode), inheritable != 0, 0))
+    if (!target_process)
+        target_process = WINSHM_IMPL_CURRENT_PROCESS;
+    if (!DuplicateHandle(WINSHM_IMPL_CURRENT_PROCESS, shm->handle_, target_process, &duplicate, winshm_impl_open_access(mode),
+                         inheritable != 0, 0))
         return winshm_impl_fail_with(GetLastError(), 0);
     *out_handle = duplicate;
     return winshm_impl_succeed();
@@ -1719,7 +1723,7 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     if (r != WINSHM_OK)
         return r;
     memset(&staged, 0, sizeof staged);
-    if (!handle || handle == WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1)))
+    if (!handle || handle == WINSHM_IMPL_INVALID_HANDLE_VALUE)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_HANDLE);
     /* Proves that it is a pagefile-backed section we may query, and learns
      * its size and flags. */

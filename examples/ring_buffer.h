@@ -262,23 +262,30 @@ static inline ring_status ring_sleep(ring *r, HANDLE event)
     return RING_SYSTEM_FAILED;
 }
 
+/* Stores this side's position where the other side reads it (head for the
+ * writer, tail for the reader), and wakes the other side if it sleeps. */
+static inline void ring_share_position(ring *r, volatile int64_t *shared, volatile LONG *other_sleeping, HANDLE other_event)
+{
+    if (r->shared_position == r->position)
+        return;
+    ring_store(shared, r->position);
+    r->shared_position = r->position;
+    /* The store above and the load below must not swap: a side that said
+     * "sleeping" after we looked would sleep through this position. */
+    ring_fence();
+    if (*other_sleeping) {
+        InterlockedExchange(other_sleeping, 0);
+        SetEvent(other_event);
+    }
+}
+
 /* ---- writer ---- */
 
 /* Makes every message reserved so far visible to the reader, and wakes it
  * if it sleeps. Publishing after many messages costs one store for all. */
 static inline void ring_publish(ring *r)
 {
-    if (r->shared_position == r->position)
-        return;
-    ring_store(&r->header->head, r->position);
-    r->shared_position = r->position;
-    /* The store above and the load below must not swap: a reader that said
-     * "sleeping" after we looked would sleep through this message. */
-    ring_fence();
-    if (r->header->reader_sleeping) {
-        InterlockedExchange(&r->header->reader_sleeping, 0);
-        SetEvent(r->data_event);
-    }
+    ring_share_position(r, &r->header->head, &r->header->reader_sleeping, r->data_event);
 }
 
 /* Reserves room for a message of `size` bytes and sets *out to it, in the
@@ -347,15 +354,7 @@ static inline ring_status ring_write(ring *r, const void *message, size_t size)
 /* Makes every released byte free for the writer, and wakes it if it sleeps. */
 static inline void ring_release_all(ring *r)
 {
-    if (r->shared_position == r->position)
-        return;
-    ring_store(&r->header->tail, r->position);
-    r->shared_position = r->position;
-    ring_fence(); /* as in ring_publish */
-    if (r->header->writer_sleeping) {
-        InterlockedExchange(&r->header->writer_sleeping, 0);
-        SetEvent(r->space_event);
-    }
+    ring_share_position(r, &r->header->tail, &r->header->writer_sleeping, r->space_event);
 }
 
 /* Sets *data and *size to the next message, in the ring; it stays valid

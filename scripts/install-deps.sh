@@ -36,13 +36,16 @@ for arg in "$@"; do
   esac
 done
 [ ${#configs[@]} -gt 0 ] || configs=(x64-wine8)
+# Criterion once per architecture, the chroot once, whatever the configurations.
+arches="" wine10=0
 for config in "${configs[@]}"; do
-  case "$config" in
-    x86-*) arch=i686 ;;
-    *) arch=x86_64 ;;
-  esac
-  if [ "$criterion" = 1 ]; then
-    ARCH=$arch ROOT="$WINSHM_CACHE/criterion-mingw" "$here/build-criterion-mingw.sh"
-  fi
-  case "$config" in *-wine10) "$here/wine10-setup.sh" ;; esac
+  case "$config" in x86-*) arch=i686 ;; *) arch=x86_64 ;; esac
+  case " $arches " in *" $arch "*) ;; *) arches="$arches $arch" ;; esac
+  case "$config" in *-wine10) wine10=1 ;; esac
 done
+if [ "$criterion" = 1 ]; then
+  for arch in $arches; do
+    ARCH=$arch ROOT="$WINSHM_CACHE/criterion-mingw" "$here/build-criterion-mingw.sh"
+  done
+fi
+[ "$wine10" = 0 ] || "$here/wine10-setup.sh"
