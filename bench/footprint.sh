@@ -14,8 +14,8 @@ x86_64-w64-mingw32-g++ -Os -s -std=c++17 -isystem "$boost" "$root/bench/footprin
   -static-libgcc -static-libstdc++
 . "$root/scripts/wine-env.sh"
 wine_start
-"$WINE" "$work/winshm.exe" | head -1
-"$WINE" "$work/boost.exe" | head -1
+"$WINE" "$work/winshm.exe" | sed -n 1p
+"$WINE" "$work/boost.exe" | sed -n 1p
 text() { x86_64-w64-mingw32-size -A "$1" | awk '$1 == ".text" {print $2}'; }
 echo
 echo "| program using every function, -Os, stripped | .text bytes | file bytes |"

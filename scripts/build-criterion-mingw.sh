@@ -69,7 +69,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-$TRIPLE-gcc --version | head -1; meson --version; ninja --version; cmake --version | head -1
+# sed, not head: head quits early and, under pipefail, its writer's SIGPIPE fails the script.
+$TRIPLE-gcc --version | sed -n 1p; meson --version; ninja --version; cmake --version | sed -n 1p
 
 # --------------------------------------------------------------------------
 log "1. fetch Debian sources into $SOURCES"
@@ -110,7 +111,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"; cd "$WORK"
 unpack() {
   local tarball top
   tarball=$(orig_of "$1")
-  top=$(tar tf "$tarball" | head -1 | cut -d/ -f1)
+  top=$(tar tf "$tarball" | awk -F/ 'NR == 1 {print $1}')
   tar xf "$tarball"
   echo "$WORK/$top"
 }
