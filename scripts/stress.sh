@@ -12,15 +12,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 [ $# -ge 1 ] && [ "$1" -ge 1 ] 2>/dev/null || { echo "usage: scripts/stress.sh RUNS [--config NAME]..." >&2; exit 2; }
 runs=$1; shift
-configs=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --config) configs+=("$2"); shift 2 ;;
-    --config=*) configs+=("${1#--config=}"); shift ;;
-    *) echo "stress.sh: unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-[ ${#configs[@]} -gt 0 ] || configs=(x64-wine8 x64-wine10 x86-wine10)
+. "$root/scripts/configs.sh"
+parse_configs "$@"
+[ ${#others[@]} -eq 0 ] || { echo "stress.sh: unknown argument ${others[0]}" >&2; exit 2; }
 
 # Builds (and installs what is missing) through the test command itself;
 # compile_check is its quickest test.

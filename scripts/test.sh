@@ -16,20 +16,9 @@
 # configuration and fails if any failed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-all_configs=(x64-wine8 x64-wine10 x86-wine10)
-configs=()
-ctest_args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --config) configs+=("$2"); shift 2 ;;
-    --config=*) configs+=("${1#--config=}"); shift ;;
-    *) ctest_args+=("$1"); shift ;;
-  esac
-done
-[ ${#configs[@]} -gt 0 ] || configs=("${all_configs[@]}")
-for c in "${configs[@]}"; do
-  case " ${all_configs[*]} " in *" $c "*) ;; *) echo "test.sh: unknown configuration $c (${all_configs[*]})" >&2; exit 2 ;; esac
-done
+. "$root/scripts/configs.sh"
+parse_configs "$@"
+ctest_args=("${others[@]}")
 
 "$root/scripts/install-deps.sh" "${configs[@]/#/--config=}"
 . "$root/scripts/wine10-env.sh"

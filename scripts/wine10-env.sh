@@ -22,6 +22,11 @@ wine10_session() {
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do binds+=("$1"); shift; done
   shift
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo --preserve-env"
+  # One session at a time: a session stops the wineserver it finds in the
+  # chroot (it would see other mounts), which would kill another's tests.
+  mkdir -p "$WINSHM_CACHE"
+  exec 8>>"$WINSHM_CACHE/wine10-session.lock"
+  flock -n 8 || { echo "wine10: waiting for another Wine 10 session to end" >&2; flock 8; }
   $sudo unshare --mount --propagation private -- /bin/bash -c '
     set -e
     run=$1 root=$2; shift 2
@@ -44,5 +49,8 @@ wine10_session() {
     status=$?
     "$run" --raw wineserver -k </dev/null >/dev/null 2>&1
     exit $status
-  ' wine10 "$here10/wine10-run.sh" "$WINE10_ROOT" "${binds[@]}" -- "$@"
+  ' wine10 "$here10/wine10-run.sh" "$WINE10_ROOT" "${binds[@]}" -- "$@" 8>&-
+  local status=$?
+  exec 8>&-
+  return $status
 }
