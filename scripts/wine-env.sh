@@ -25,7 +25,6 @@ wine_up() {
 # PREFIX.users, held on fd 9 until wine_stop or exit) before starting it, and
 # wine_stop stops it only when no other run holds a claim.
 wine_start() {
-  mkdir -p "$WINSHM_CACHE"
   if [ -z "${wine_claimed:-}" ]; then
     exec 9>>"$WINEPREFIX.users"
     flock -s 9
