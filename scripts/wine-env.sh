@@ -14,7 +14,6 @@ CRITERION_PREFIX=${CRITERION_PREFIX:-$WINSHM_CACHE/criterion-mingw/prefix-x64}
 # CI logs) it stays open until the wineserver exits. Start the server and the
 # helpers once with stdio detached, so later Wine processes reuse them.
 wine_up() {
-  mkdir -p "$WINSHM_CACHE"
   # Fd 9 closed too: the server must not hold a run's claim (see wine_start).
   "$WINESERVER" -p </dev/null >/dev/null 2>&1 9>&- || true
   "$WINE" cmd /c exit </dev/null >/dev/null 2>&1 9>&- || true
@@ -26,6 +25,9 @@ wine_up() {
 # wine_stop stops it only when no other run holds a claim.
 wine_start() {
   if [ -z "${wine_claimed:-}" ]; then
+    # The claim file sits beside the prefix: on a new machine nothing has
+    # made that folder yet.
+    mkdir -p "$(dirname "$WINEPREFIX")"
     exec 9>>"$WINEPREFIX.users"
     flock -s 9
     wine_claimed=1
