@@ -36,7 +36,25 @@
  *   winshm_duplicate / winshm_adopt  share a section by handle, with reduced rights
  *   winshm_result_string      a short English text for each result code
  *
- * Configuration, define before including:
+ * Objects, threads and lifetime:
+ *   - A winshm and a winshm_view are plain structs you own. Zeroed means
+ *     empty (winshm s = {0}; in C++ winshm s = {};), and every call that
+ *     fills one wants it empty.
+ *   - Calls on different objects may run on any threads at once. One object
+ *     is like any C object: share it read-only, or lock around the calls that
+ *     change it (constructors, close, move, swap, map, unmap).
+ *   - A section lives until its last handle and its last view, in every
+ *     process, are gone; then its bytes are gone too. Closing a winshm frees
+ *     the name at once if no other handle holds it; its views stay valid
+ *     until unmapped.
+ *   - winshm does not synchronise the bytes. Two processes writing one
+ *     section need their own protocol: atomics, events or mutexes.
+ *     Treat what another process wrote as untrusted input: read a size or an
+ *     offset from shared memory once, check it, and use your checked copy.
+ *
+ * Configuration, define before including, the same way in every file of a
+ * program that includes winshm.h (with C++ `inline`, two definitions that
+ * differ break the one-definition rule; with `static`, they silently differ):
  *   WINSHM_API     linkage of every function: `static inline` (the default),
  *                  `static`, or in C++ `inline`. Every file that includes the
  *                  header gets the definitions, so keep internal linkage or
@@ -48,15 +66,15 @@
  *                  winshm_create_unique: fills `bytes` bytes at `buffer` and
  *                  evaluates to 0, or to a Windows error (ERROR_NOT_SUPPORTED
  *                  when there is none). Default: the system's.
+ * For tests only (the project's own suites use it; applications never need it):
  *   WINSHM_USE_PLACEHOLDERS   an int expression, evaluated on each
- *                  winshm_map_mirrored: 0 makes it use its fallback even
- *                  where placeholders exist (tests use this to cover both).
+ *                  winshm_map_mirrored: 0 makes it take its fallback even
+ *                  where placeholders exist, so both paths can be tested.
  *                  Default 1.
  *
- * Versions: 0.2.0 adds create_ex, commit and reserve-only sections, map_at,
- * map_mirrored, access presets and create_unique; a winshm_permissions
- * initialised member by member gains `access` (zero: as before), and
- * sizeof(winshm_view) grew. 0.1.0, the first release.
+ * Versions: CHANGELOG.md. 0.3.0 refuses a view that is still mapped;
+ * 0.2.0 added create_ex, commit, reserve-only sections, map_at,
+ * map_mirrored, access presets and create_unique.
  *
  * Full manual: README.md. Licence: MIT, at the end of this file.
  */
@@ -181,7 +199,7 @@ typedef struct winshm_view {
     size_t mirror_;            /* private: mirrored: the second copy starts this far after base_; else 0 */
     winshm_mode mode_;         /* private: the view's mode */
     unsigned flags_;           /* private: the section's winshm_flags, and how the view was placed */
-} winshm_view;                 /* a zeroed view is empty */
+} winshm_view;                 /* a zeroed view is empty; the map functions fill only an empty one */
 
 /* Creating and opening. Each constructor needs an empty `shm` (else
  * INVALID_ARGUMENT) and a valid `mode`: the page protection when creating,
@@ -192,6 +210,9 @@ typedef struct winshm_view {
 /* Creates a new section of at least `size` bytes (page-rounded; size 0 is
  * INVALID_ARGUMENT, above 2^63 minus a page OUT_OF_RANGE). name NULL: unnamed.
  * A taken name is ALREADY_EXISTS (or NAME_IN_USE if a non-section holds it).
+ * Creation refused by Windows is ACCESS_DENIED, also where opening would be
+ * allowed (Global\ without SeCreateGlobalPrivilege; an existing section whose
+ * DACL refuses the rights creating asks for): create_only never opens.
  * perm may be NULL. Same as winshm_create_ex with options {perm}. */
 WINSHM_API winshm_result winshm_create_only   (winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm);
 /* Opens the named section, or creates it; *created (may be NULL) is 1 for the
@@ -250,11 +271,12 @@ WINSHM_API unsigned       winshm_get_flags (const winshm *shm); /* WINSHM_RESERV
 WINSHM_API void          *winshm_get_handle(const winshm *shm); /* the section HANDLE, still owned by shm */
 
 /* Maps `size` bytes from any `offset` (size 0: through the end) into `view`,
- * which is output only: unmap it before mapping into it again. view->data
- * points at the byte at `offset`. A read-write view needs a read-write shm
- * (else ACCESS_DENIED); read-only and copy-on-write views work from any.
- * Empty shm: NOT_OPEN. A range past the end, or one whose size overflows:
- * OUT_OF_RANGE. On failure view is zeroed. The view outlives shm. */
+ * which must be empty (zeroed, or unmapped): a view still mapped is
+ * INVALID_ARGUMENT and stays as it was. view->data points at the byte at
+ * `offset`. A read-write view needs a read-write shm (else ACCESS_DENIED);
+ * read-only and copy-on-write views work from any. Empty shm: NOT_OPEN. A
+ * range past the end, or one whose size overflows: OUT_OF_RANGE. On any other
+ * failure view is left empty. The view outlives shm. */
 WINSHM_API winshm_result winshm_map  (const winshm *shm, winshm_mode mode, uint64_t offset, size_t size, winshm_view *view);
 /* winshm_map with view->data placed at `address` (NULL: plain winshm_map).
  * `address` and `offset` must agree modulo the allocation granularity (the
@@ -436,7 +458,8 @@ enum {
     WINSHM_IMPL_MEM_RESERVE_PLACEHOLDER = 0x40000,
     WINSHM_IMPL_MEM_PRESERVE_PLACEHOLDER = 0x2,
     WINSHM_IMPL_MEM_RELEASE = 0x8000,
-    /* view->flags_ beyond the section's winshm_flags */
+    /* view->flags_ beyond the section's winshm_flags. For tests only:
+     * tests/test_views.c reads it to know which placement path ran. */
     WINSHM_IMPL_VIEW_PLACEHOLDERS = 0x100, /* a mirrored view placed in a placeholder */
     /* the fallback's tries when another thread keeps taking the range */
     WINSHM_IMPL_MIRROR_ATTEMPTS = 32,
@@ -539,6 +562,8 @@ typedef struct winshm_impl_object_basic_information { /* OBJECT_BASIC_INFORMATIO
  * type; the others return a winshm_result, or nothing that can fail. */
 typedef unsigned long winshm_impl_error;
 
+/* ============================================== modes, errors and geometry */
+
 /* What each winshm_mode means to Windows: the page protection of a new
  * section (and of pages committed in a view), the access of a view, and the
  * section rights a handle needs for such views. Indexed by the mode. */
@@ -617,6 +642,31 @@ WINSHM_API winshm_result winshm_impl_succeed(void)
     return WINSHM_OK;
 }
 
+WINSHM_API const char *winshm_result_string(winshm_result result)
+{
+    /* Indexed by -result: a table, so that no switch warning set (default
+     * missing, or default with every case covered) can fire. */
+    static const char *const texts[] = {
+        "success",
+        "invalid argument",
+        "invalid name",
+        "shared memory of that name already exists",
+        "no shared memory of that name",
+        "access denied",
+        "size or range out of bounds",
+        "out of memory",
+        "name belongs to another kind of object",
+        "shared memory is not open",
+        "operating system error",
+        "address range in use",
+        "not supported by this version of Windows",
+    };
+    int index = -WINSHM_IMPL_CAST(int, result);
+    if (index < 0 || index >= WINSHM_IMPL_CAST(int, sizeof texts / sizeof texts[0]))
+        return "unknown winshm result";
+    return texts[index];
+}
+
 WINSHM_API int winshm_impl_mode_is_valid(winshm_mode mode)
 {
     return mode == WINSHM_READ_ONLY || mode == WINSHM_READ_WRITE || mode == WINSHM_COPY_ON_WRITE;
@@ -654,6 +704,8 @@ WINSHM_API uint32_t winshm_allocation_granularity(void)
     winshm_impl_memory_geometry(&page_size, &granularity);
     return granularity;
 }
+
+/* =================================================================== ntdll */
 
 /* The ntdll functions winshm uses. ntdll is in every process, so they are
  * looked up, never linked. */
@@ -725,6 +777,8 @@ WINSHM_API winshm_impl_error winshm_impl_query_section(void *handle, winshm *shm
     shm->flags_ = (info.allocation_attributes & WINSHM_IMPL_SEC_RESERVE) ? WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE) : 0u;
     return 0;
 }
+
+/* =================================================================== names */
 
 /* One allocation for both spellings of a name: `units` UTF-16 units and
  * `bytes` UTF-8 bytes, each with room for its terminator. */
@@ -838,6 +892,8 @@ WINSHM_API winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
     shm->mode_ = mode;
     return 0;
 }
+
+/* ================================================================ security */
 
 /* Storage for the security attributes a create call passes. */
 typedef struct winshm_impl_security {
@@ -969,6 +1025,8 @@ WINSHM_API winshm_impl_error winshm_impl_security_for(winshm_impl_security *secu
     security->owner_rights_dacl.sid_sub_authority = 4;         /* OWNER RIGHTS: S-1-3-4 */
     return 0;
 }
+
+/* ============================================================ construction */
 
 /* Creates (or, with options->open_existing, opens) the section named in
  * `staged` and moves it into `shm` on success. Owns staged's name either way. */
@@ -1134,8 +1192,6 @@ WINSHM_API winshm_result winshm_impl_construct(winshm *shm, const char *utf8, co
     return winshm_impl_create(shm, &staged, mode, size, options, created);
 }
 
-/* ------------------------------------------------------------ public functions */
-
 /* create_ex's options, NULL meaning the defaults (create_only, no flags). */
 WINSHM_API const winshm_options *winshm_impl_options_or_defaults(const winshm_options *options)
 {
@@ -1155,7 +1211,45 @@ WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, wi
     return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, size, winshm_impl_options_or_defaults(options), created);
 }
 
-/* ---- unique names ---- */
+WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+{
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
+    options.permissions = perm;
+    return winshm_create_ex(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
+}
+
+WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
+{
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
+    options.permissions = perm;
+    return winshm_create_ex_w(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
+}
+
+WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+{
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
+    options.permissions = perm;
+    return winshm_create_ex(shm, name, mode, size, &options, created);
+}
+
+WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
+{
+    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
+    options.permissions = perm;
+    return winshm_create_ex_w(shm, name, mode, size, &options, created);
+}
+
+WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
+{
+    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+}
+
+WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
+{
+    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+}
+
+/* ============================================================ unique names */
 
 typedef int (__stdcall *winshm_impl_process_prng_fn)(unsigned char *data, winshm_impl_ulong_ptr bytes);
 typedef long (__stdcall *winshm_impl_bcrypt_gen_random_fn)(void *algorithm, unsigned char *buffer, unsigned long bytes,
@@ -1252,43 +1346,7 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
     return r;
 }
 
-WINSHM_API winshm_result winshm_create_only(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
-{
-    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
-    options.permissions = perm;
-    return winshm_create_ex(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
-}
-
-WINSHM_API winshm_result winshm_create_only_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm)
-{
-    winshm_options options = {WINSHM_IMPL_NULL, 0, 0};
-    options.permissions = perm;
-    return winshm_create_ex_w(shm, name, mode, size, &options, WINSHM_IMPL_NULL);
-}
-
-WINSHM_API winshm_result winshm_open_or_create(winshm *shm, const char *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
-{
-    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
-    options.permissions = perm;
-    return winshm_create_ex(shm, name, mode, size, &options, created);
-}
-
-WINSHM_API winshm_result winshm_open_or_create_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_permissions *perm, int *created)
-{
-    winshm_options options = {WINSHM_IMPL_NULL, 0, 1};
-    options.permissions = perm;
-    return winshm_create_ex_w(shm, name, mode, size, &options, created);
-}
-
-WINSHM_API winshm_result winshm_open_only(winshm *shm, const char *name, winshm_mode mode)
-{
-    return winshm_impl_construct(shm, name, WINSHM_IMPL_NULL, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
-}
-
-WINSHM_API winshm_result winshm_open_only_w(winshm *shm, const wchar_t *name, winshm_mode mode)
-{
-    return winshm_impl_construct(shm, WINSHM_IMPL_NULL, name, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
-}
+/* =========================================== close, move, swap and queries */
 
 WINSHM_API void winshm_close(winshm *shm)
 {
@@ -1353,14 +1411,19 @@ WINSHM_API void *winshm_get_handle(const winshm *shm)
     return shm ? shm->handle_ : WINSHM_IMPL_NULL;
 }
 
-/* Checks a view request (shared by the three map functions): zeroes `view`,
- * checks `shm` and `mode`, and the range, resolving *size 0 to the end. */
+/* =================================================================== views */
+
+/* Checks a view request (shared by the three map functions): refuses a view
+ * that is not empty, zeroes it, checks `shm` and `mode`, and the range,
+ * resolving *size 0 to the end. */
 WINSHM_API winshm_result winshm_impl_check_view(const winshm *shm, winshm_mode mode, uint64_t offset, size_t *size,
                                                 winshm_view *view)
 {
     uint64_t remaining;
     winshm_result r;
-    if (!view)
+    /* A view still mapped would be overwritten and its mapping lost for the
+     * life of the process: refuse it, as the constructors refuse an open shm. */
+    if (!view || view->base_)
         return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
     memset(view, 0, sizeof *view);
     r = winshm_impl_check_grant(shm, mode);
@@ -1431,7 +1494,17 @@ WINSHM_API winshm_result winshm_map_at(const winshm *shm, winshm_mode mode, uint
     return winshm_impl_map_into(shm, mode, offset, lead, size, WINSHM_IMPL_CAST(unsigned char *, address) - lead, view);
 }
 
-/* ---- mirrored views ---- */
+WINSHM_API void winshm_unmap(winshm_view *view)
+{
+    if (!view || !view->base_)
+        return;
+    UnmapViewOfFile(view->base_);
+    if (view->mirror_)
+        UnmapViewOfFile(WINSHM_IMPL_CAST(unsigned char *, view->base_) + view->mirror_);
+    memset(view, 0, sizeof *view);
+}
+
+/* ========================================================== mirrored views */
 
 #ifndef WINSHM_USE_PLACEHOLDERS
 #  define WINSHM_USE_PLACEHOLDERS 1
@@ -1574,15 +1647,7 @@ WINSHM_API winshm_result winshm_map_mirrored(const winshm *shm, winshm_mode mode
     return winshm_impl_succeed();
 }
 
-WINSHM_API void winshm_unmap(winshm_view *view)
-{
-    if (!view || !view->base_)
-        return;
-    UnmapViewOfFile(view->base_);
-    if (view->mirror_)
-        UnmapViewOfFile(WINSHM_IMPL_CAST(unsigned char *, view->base_) + view->mirror_);
-    memset(view, 0, sizeof *view);
-}
+/* ================================================================== commit */
 
 WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, size_t size)
 {
@@ -1612,6 +1677,8 @@ WINSHM_API winshm_result winshm_commit(const winshm_view *view, size_t offset, s
         return winshm_impl_fail_with(GetLastError(), 0);
     return winshm_impl_succeed();
 }
+
+/* ======================================================= sharing by handle */
 
 WINSHM_API winshm_result winshm_duplicate(const winshm *shm, void *target_process, winshm_mode mode,
                                           int inheritable, void **out_handle)
@@ -1748,31 +1815,6 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
     staged.mode_ = mode;
     *shm = staged;
     return winshm_impl_succeed();
-}
-
-WINSHM_API const char *winshm_result_string(winshm_result result)
-{
-    /* Indexed by -result: a table, so that no switch warning set (default
-     * missing, or default with every case covered) can fire. */
-    static const char *const texts[] = {
-        "success",
-        "invalid argument",
-        "invalid name",
-        "shared memory of that name already exists",
-        "no shared memory of that name",
-        "access denied",
-        "size or range out of bounds",
-        "out of memory",
-        "name belongs to another kind of object",
-        "shared memory is not open",
-        "operating system error",
-        "address range in use",
-        "not supported by this version of Windows",
-    };
-    int index = -WINSHM_IMPL_CAST(int, result);
-    if (index < 0 || index >= WINSHM_IMPL_CAST(int, sizeof texts / sizeof texts[0]))
-        return "unknown winshm result";
-    return texts[index];
 }
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -407,7 +407,14 @@ static void step_map(void)
          : (size_t)(remaining + 1 + below(10));
     note("map(slot %d, view %d, %s, offset %llu, size %llu)", slot, v, mode_text(mode), (unsigned long long)offset,
          (unsigned long long)size);
-    /* Views are output only: a held view would leak, so unmap it first. */
+    /* A view that is still mapped is refused, and kept as it was. */
+    if (real_views[v].data && below(4) == 0) {
+        winshm_view before = real_views[v];
+        expect_result("map into a mapped view", winshm_map(&shms[slot], mode, offset, size, &real_views[v]),
+                      WINSHM_ERROR_INVALID_ARGUMENT);
+        if (memcmp(&before, &real_views[v], sizeof before) != 0)
+            fail("a refused map changed the mapped view");
+    }
     winshm_unmap(&real_views[v]);
     model_unmap(v);
     if (id < 0)

@@ -226,6 +226,43 @@ Test(names, names_of_32767_units_or_more_are_too_long)
     }
 }
 
+/* The library's own limit is 32,766 units; past it, the kernel decides. A
+ * bare name is used: Windows expands Local\ into a longer path and refuses
+ * that itself. Nobody holds it, so open_only must reach the kernel and come
+ * back NOT_FOUND: an off-by-one in the library's count says INVALID_NAME. */
+Test(names, a_name_of_exactly_32766_units_reaches_the_kernel)
+{
+    const size_t units = 32766;
+    char *name = (char *)malloc(units + 2);
+    wchar_t *wide = (wchar_t *)malloc((units + 2) * sizeof(wchar_t));
+    winshm shm = {0};
+    winshm_result r;
+    size_t k;
+    cr_assert(name && wide);
+    snprintf(name, 40, "winshm_len_%lu_", (unsigned long)GetCurrentProcessId());
+    for (k = strlen(name); k < units; ++k)
+        name[k] = 'x';
+    name[units] = 0;
+    for (k = 0; k <= units; ++k)
+        wide[k] = (wchar_t)(unsigned char)name[k];
+    hold_current_heap_blocks();
+    r = winshm_open_only(&shm, name, WINSHM_READ_ONLY);
+    assert_failed_empty(&shm, WINSHM_ERROR_NOT_FOUND, r, ERROR_FILE_NOT_FOUND);
+    r = winshm_open_only_w(&shm, wide, WINSHM_READ_ONLY);
+    assert_failed_empty(&shm, WINSHM_ERROR_NOT_FOUND, r, ERROR_FILE_NOT_FOUND);
+    /* one unit more is the library's refusal */
+    name[units] = 'x';
+    name[units + 1] = 0;
+    wide[units] = L'x';
+    wide[units + 1] = 0;
+    r = winshm_open_only(&shm, name, WINSHM_READ_ONLY);
+    assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_FILENAME_EXCED_RANGE);
+    r = winshm_open_only_w(&shm, wide, WINSHM_READ_ONLY);
+    assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_FILENAME_EXCED_RANGE);
+    free(wide);
+    free(name);
+}
+
 Test(names, long_names_that_differ_at_the_end_name_different_sections)
 {
     char *a = long_name(32000, 'a'), *b = long_name(32000, 'b');

@@ -96,7 +96,7 @@ Test(map, ranges_past_the_end_are_out_of_range)
     bad[6].offset = UINT64_MAX;   bad[6].size = 1;
     bad[7].offset = UINT64_MAX - 10; bad[7].size = 20;
     for (i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
-        memset(&view, 0x5A, sizeof view);
+        scribble_empty_view(&view);
         assert_result(winshm_map(&shm, WINSHM_READ_ONLY, bad[i].offset, bad[i].size, &view), WINSHM_ERROR_OUT_OF_RANGE,
                       ERROR_INVALID_PARAMETER);
         cr_assert_null(view.data);
@@ -111,15 +111,15 @@ Test(map, bad_arguments_are_refused_and_zero_the_view)
     winshm shm = {0}, empty = {0};
     winshm_view view;
     assert_result(winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, NULL), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
-    memset(&view, 0x5A, sizeof view);
+    scribble_empty_view(&view);
     assert_result(winshm_map(NULL, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
     cr_assert_null(view.data);
-    memset(&view, 0x5A, sizeof view);
+    scribble_empty_view(&view);
     assert_result(winshm_map(&empty, WINSHM_READ_ONLY, 0, 0, &view), WINSHM_ERROR_NOT_OPEN, ERROR_INVALID_HANDLE);
     cr_assert_null(view.data);
     cr_assert_null(view.base_);
     cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK);
-    memset(&view, 0x5A, sizeof view);
+    scribble_empty_view(&view);
     assert_result(winshm_map(&shm, (winshm_mode)0, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
     cr_assert_null(view.data);
     cr_assert_eq(winshm_map(&shm, (winshm_mode)4, 0, 0, &view), WINSHM_ERROR_INVALID_ARGUMENT);

@@ -323,6 +323,17 @@ Test(commit, a_section_that_is_not_reserve_only_is_left_alone)
     cr_assert_eq(after.Protect, before.Protect);
     cr_assert_eq(after.State, MEM_COMMIT);
     cr_assert_str_eq((const char *)read_only.data, "kept");
+    /* A page the program made read-only stays read-only: commit changes
+     * nothing here, not even a protection that differs from the view's. */
+    {
+        DWORD old_protection = 0;
+        unsigned char *page = (unsigned char *)view.data + (2 * page_size());
+        cr_assert(VirtualProtect(page, page_size(), PAGE_READONLY, &old_protection));
+        assert_result(winshm_commit(&view, 0, 0), WINSHM_OK, 0);
+        cr_assert_eq(VirtualQuery(page, &after, sizeof after), sizeof after);
+        cr_assert_eq(after.Protect, (DWORD)PAGE_READONLY, "commit changed the protection to %#lx",
+                     (unsigned long)after.Protect);
+    }
     /* the range is still checked */
     assert_result(winshm_commit(&view, view.size, 0), WINSHM_ERROR_OUT_OF_RANGE, ERROR_INVALID_PARAMETER);
     winshm_unmap(&read_only);

@@ -258,6 +258,94 @@ Test(presets, impossible_combinations_are_refused_and_leave_nothing)
 
 /* ---- another user: a restricted token whose user SID is deny-only ---- */
 
+/* ---- what each mode asks of a section's DACL ---- */
+
+/* The rights a handle was granted (NtQueryObject's basic information). */
+static ACCESS_MASK granted_access(HANDLE handle)
+{
+    typedef LONG(NTAPI * query_object_fn)(HANDLE, int, void *, ULONG, ULONG *);
+    struct { ULONG attributes; ACCESS_MASK granted; ULONG counts[10]; LARGE_INTEGER create_time; } basic;
+    query_object_fn query_object =
+        (query_object_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryObject");
+    cr_assert_not_null(query_object);
+    memset(&basic, 0, sizeof basic);
+    cr_assert_geq(query_object(handle, 0 /* ObjectBasicInformation */, &basic, sizeof basic, NULL), 0);
+    return basic.granted;
+}
+
+/* A named section whose DACL grants everyone exactly `sddl`'s rights. */
+static void create_with_dacl(winshm *shm, const char *name, const char *sddl)
+{
+    SECURITY_ATTRIBUTES attributes = {sizeof attributes, NULL, FALSE};
+    winshm_permissions perm = {0};
+    cr_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1,
+                                                                    &attributes.lpSecurityDescriptor, NULL));
+    perm.security_attributes = &attributes;
+    cr_assert_eq(winshm_create_only(shm, name, WINSHM_READ_WRITE, page_size(), &perm), WINSHM_OK);
+    LocalFree(attributes.lpSecurityDescriptor);
+}
+
+/* Copy-on-write views need only read rights: a section that grants query and
+ * map-read (and READ_CONTROL) is opened and duplicated copy-on-write, and
+ * nothing more is asked of it. */
+Test(rights, copy_on_write_asks_only_for_read_rights)
+{
+    winshm creator = {0}, cow = {0}, ro = {0}, rw = {0}, adopted = {0};
+    winshm_view view = {0};
+    const char *name = unique_name("cow_rights");
+    void *duplicate = NULL;
+    winshm_result r;
+    create_with_dacl(&creator, name, "D:P(A;;0x20005;;;WD)");
+    assert_result(winshm_open_only(&cow, name, WINSHM_COPY_ON_WRITE), WINSHM_OK, 0);
+    cr_assert_eq(granted_access(winshm_get_handle(&cow)), (ACCESS_MASK)(SECTION_QUERY | SECTION_MAP_READ));
+    assert_result(winshm_map(&cow, WINSHM_COPY_ON_WRITE, 0, 0, &view), WINSHM_OK, 0);
+    ((unsigned char *)view.data)[0] = 1; /* private to this view */
+    winshm_unmap(&view);
+    assert_result(winshm_duplicate(&cow, NULL, WINSHM_COPY_ON_WRITE, 0, &duplicate), WINSHM_OK, 0);
+    cr_assert_eq(granted_access(duplicate), (ACCESS_MASK)(SECTION_QUERY | SECTION_MAP_READ));
+    assert_result(winshm_adopt(&adopted, duplicate, WINSHM_COPY_ON_WRITE), WINSHM_OK, 0);
+    winshm_close(&adopted);
+    /* the creator's own duplicate asks no more either */
+    assert_result(winshm_duplicate(&creator, NULL, WINSHM_COPY_ON_WRITE, 0, &duplicate), WINSHM_OK, 0);
+    cr_assert_eq(granted_access(duplicate), (ACCESS_MASK)(SECTION_QUERY | SECTION_MAP_READ));
+    CloseHandle(duplicate);
+    assert_result(winshm_open_only(&ro, name, WINSHM_READ_ONLY), WINSHM_OK, 0);
+    hold_current_heap_blocks();
+    r = winshm_open_only(&rw, name, WINSHM_READ_WRITE);
+    assert_failed_empty(&rw, WINSHM_ERROR_ACCESS_DENIED, r, ERROR_ACCESS_DENIED);
+    winshm_close(&ro);
+    winshm_close(&cow);
+    winshm_close(&creator);
+}
+
+/* Creating a name that exists opens it with the rights of creation, DELETE
+ * among them (STANDARD_RIGHTS_REQUIRED). Where the DACL refuses that but
+ * allows the mode's rights, create_only reports the refusal and opens
+ * nothing; open_or_create falls back to opening. (An explicit deny: Wine
+ * grants the owner DELETE that no ACE allows.) */
+Test(rights, create_only_never_opens_when_creation_is_refused)
+{
+    winshm creator = {0}, shm = {0};
+    const char *name = unique_name("create_refused");
+    int created = 1;
+    winshm_result r;
+    create_with_dacl(&creator, name, "D:P(D;;0x10000;;;WD)(A;;0x20007;;;WD)");
+    hold_current_heap_blocks();
+    r = winshm_create_only(&shm, name, WINSHM_READ_WRITE, page_size(), NULL);
+    assert_failed_empty(&shm, WINSHM_ERROR_ACCESS_DENIED, r, ERROR_ACCESS_DENIED);
+    r = winshm_create_ex(&shm, name, WINSHM_READ_ONLY, page_size(), NULL, &created);
+    assert_failed_empty(&shm, WINSHM_ERROR_ACCESS_DENIED, r, ERROR_ACCESS_DENIED);
+    cr_assert_eq(created, 0);
+    created = 1;
+    assert_result(winshm_open_or_create(&shm, name, WINSHM_READ_WRITE, page_size(), NULL, &created), WINSHM_OK,
+                  ERROR_ALREADY_EXISTS);
+    cr_assert_eq(created, 0);
+    cr_assert_eq(granted_access(winshm_get_handle(&shm)),
+                 (ACCESS_MASK)(SECTION_QUERY | SECTION_MAP_READ | SECTION_MAP_WRITE));
+    winshm_close(&shm);
+    winshm_close(&creator);
+}
+
 static HANDLE deny_only_user_token(void)
 {
     HANDLE token, restricted = NULL;
@@ -489,16 +577,25 @@ Test(unique, prefixes_that_make_no_valid_name_are_invalid_name)
     memset(long_prefix, 'p', sizeof long_prefix - 1);
     r = winshm_create_unique(&shm, long_prefix, WINSHM_READ_WRITE, page_size(), NULL);
     assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_FILENAME_EXCED_RANGE);
+    /* A name that can never be made is not drawn again: one draw each. */
+    random_calls = 0;
     r = winshm_create_unique(&shm, "Local\\bad-\xC3(-", WINSHM_READ_WRITE, page_size(), NULL);
     assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_NO_UNICODE_TRANSLATION);
+    cr_assert_eq(random_calls, 1, "a prefix that is not UTF-8: %d draws", random_calls);
+    random_calls = 0;
+    r = winshm_create_unique(&shm, "Nope\\", WINSHM_READ_WRITE, page_size(), NULL);
+    assert_failed_empty(&shm, WINSHM_ERROR_INVALID_NAME, r, ERROR_PATH_NOT_FOUND);
+    cr_assert_eq(random_calls, 1, "a namespace that does not exist: %d draws", random_calls);
 }
 
+/* A bare prefix: Windows expands Local\ into a longer path, which it refuses
+ * at this length by itself. */
 Test(unique, the_longest_prefix_that_fits_works)
 {
     static char prefix[32766 - 32 + 1];
     winshm shm = {0};
-    memcpy(prefix, "Local\\", 6);
-    memset(prefix + 6, 'q', sizeof prefix - 7);
+    snprintf(prefix, sizeof prefix, "winshm_longest_%lu_", (unsigned long)GetCurrentProcessId());
+    memset(prefix + strlen(prefix), 'q', sizeof prefix - 1 - strlen(prefix));
     assert_result(winshm_create_unique(&shm, prefix, WINSHM_READ_WRITE, page_size(), NULL), WINSHM_OK, 0);
     cr_assert_eq(strlen(winshm_get_name(&shm)), 32766u);
     winshm_close(&shm);

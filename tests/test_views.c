@@ -58,6 +58,24 @@ static uint64_t used_address_space(void)
     return used;
 }
 
+/* Bytes of this process's address space that hold views of sections. */
+static uint64_t mapped_address_space(void)
+{
+    SYSTEM_INFO info;
+    MEMORY_BASIC_INFORMATION region;
+    uint64_t mapped = 0;
+    unsigned char *p;
+    GetSystemInfo(&info);
+    for (p = (unsigned char *)info.lpMinimumApplicationAddress; p < (unsigned char *)info.lpMaximumApplicationAddress;
+         p = (unsigned char *)region.BaseAddress + region.RegionSize) {
+        if (!VirtualQuery(p, &region, sizeof region))
+            break;
+        if (region.State != MEM_FREE && region.Type == MEM_MAPPED)
+            mapped += region.RegionSize;
+    }
+    return mapped;
+}
+
 /* The state of the page at p, or 0 if VirtualQuery fails (no assertion:
  * loops call this, and Criterion reports every assertion). */
 static DWORD page_state(const void *p)
@@ -466,7 +484,9 @@ Test(mirrored, racing_threads_never_see_a_half_mapped_view, .timeout = 300)
         HANDLE threads[2];
         int ok = 0, in_use = 0, failures = 0;
         char first_failure[200] = "";
+        uint64_t mapped_before;
         cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 2 * grain(), NULL), WINSHM_OK);
+        mapped_before = mapped_address_space();
         stop_churning = 0;
         for (int t = 0; t < 2; ++t) {
             threads[t] = CreateThread(NULL, 0, churn, (void *)(uintptr_t)(2 * grain()), 0, NULL);
@@ -498,8 +518,61 @@ Test(mirrored, racing_threads_never_see_a_half_mapped_view, .timeout = 300)
         CloseHandle(threads[0]);
         CloseHandle(threads[1]);
         cr_assert_eq(failures, 0, "%d failures; first: %s", failures, first_failure);
-        cr_assert_gt(ok, 0, "no mirror was ever mapped (%d ADDRESS_IN_USE)", in_use);
         cr_log_info("placeholders %d: %d mapped, %d ADDRESS_IN_USE", use_placeholders, ok, in_use);
+        /* The fallback tries again when it loses the range: without that, about
+         * 40% of these maps failed; with it, none in thousands of runs. */
+        cr_assert_leq(in_use, 20, "%d of 2000 maps were ADDRESS_IN_USE: lost races are not retried", in_use);
+        /* A copy mapped before the race was lost is unmapped again. */
+        cr_assert_eq(mapped_address_space(), mapped_before, "%lld bytes of views leaked",
+                     (long long)(mapped_address_space() - mapped_before));
         winshm_close(&shm);
     }
+}
+
+/* ---- a view that is still mapped is refused by every map function ---- */
+
+typedef winshm_result (*map_fn)(const winshm *shm, winshm_view *view);
+static winshm_result map_plain(const winshm *shm, winshm_view *view)
+{
+    return winshm_map(shm, WINSHM_READ_WRITE, 0, 0, view);
+}
+static winshm_result map_placed(const winshm *shm, winshm_view *view)
+{
+    return winshm_map_at(shm, WINSHM_READ_WRITE, 0, 0, free_range(2 * grain()), view);
+}
+static winshm_result map_mirror(const winshm *shm, winshm_view *view)
+{
+    return winshm_map_mirrored(shm, WINSHM_READ_WRITE, 0, 0, view);
+}
+
+Test(views, a_view_still_mapped_is_refused_and_kept)
+{
+    const map_fn fns[] = {map_plain, map_placed, map_mirror};
+    const char *names[] = {"winshm_map", "winshm_map_at", "winshm_map_mirrored"};
+    winshm shm = {0};
+    cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 2 * grain(), NULL), WINSHM_OK);
+    for (size_t first = 0; first < 3; ++first) {
+        for (size_t again = 0; again < 3; ++again) {
+            winshm_view view = {0}, copy;
+            uint64_t mapped;
+            uintptr_t handles;
+            cr_assert_eq(fns[first](&shm, &view), WINSHM_OK);
+            strcpy((char *)view.data, "still here");
+            copy = view;
+            mapped = mapped_address_space();
+            handles = next_handle_value();
+            SetLastError(0);
+            assert_result(fns[again](&shm, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
+            cr_assert(memcmp(&view, &copy, sizeof view) == 0, "%s changed a view mapped by %s", names[again],
+                      names[first]);
+            cr_assert_eq(mapped_address_space(), mapped, "%s mapped something", names[again]);
+            cr_assert_eq(next_handle_value(), handles);
+            cr_assert_str_eq((const char *)view.data, "still here");
+            /* and unmapping it frees all of it */
+            winshm_unmap(&view);
+            cr_assert_eq(page_state(copy.base_), MEM_FREE, "%s after %s: the first mapping stayed", names[again],
+                         names[first]);
+        }
+    }
+    winshm_close(&shm);
 }

@@ -109,6 +109,15 @@ static inline void hold_current_heap_blocks(void)
                      winshm_test_live_blocks - winshm_test_blocks_held);                            \
     } while (0)
 
+/* An empty view whose public members hold garbage: the map functions must
+ * leave it empty when they fail (a view that is still mapped, with a private
+ * base, is refused untouched instead). */
+static inline void scribble_empty_view(winshm_view *view)
+{
+    memset(view, 0x5A, sizeof *view);
+    view->base_ = NULL;
+}
+
 /* Criterion reports every assertion to its runner, which is slow in tight
  * loops: loops count mismatches with EXPECT, in a scope that declares
  * `int failures` and `char first_failure[N]`, and assert once afterwards. */
