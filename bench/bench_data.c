@@ -79,7 +79,7 @@ static size_t next_size(const workload *w, uint64_t *state)
 static uint64_t capacity_for(const workload *w)
 {
     uint64_t capacity = (uint64_t)4 << 20, largest = w->fixed ? w->fixed : w->max;
-    while (capacity < 8 * ring_span(largest))
+    while (capacity < 8 * winshm_ring_span(largest))
         capacity *= 2;
     return capacity;
 }
@@ -93,21 +93,21 @@ static int run_reader(const char *name, int index, long long count)
     const void *at;
     size_t size;
     long long i;
-    ring r;
-    if (ring_open(&r, name) != RING_OK)
+    winshm_ring r;
+    if (winshm_ring_open(&r, name) != WINSHM_RING_OK)
         return 2;
     for (i = 0; i < count; ++i) {
         long long sequence;
-        if (ring_peek(&r, &at, &size) != RING_OK || size != next_size(w, &state))
+        if (winshm_ring_peek(&r, &at, &size) != WINSHM_RING_OK || size != next_size(w, &state))
             return 3;
         if (size >= sizeof sequence) {
             memcpy(&sequence, at, sizeof sequence);
             if (sequence != i)
                 return 4;
         }
-        ring_release(&r);
+        winshm_ring_release(&r);
     }
-    ring_close(&r);
+    winshm_ring_close(&r);
     return 0;
 }
 
@@ -124,21 +124,21 @@ static double ring_seconds(int index)
     double start, seconds;
     size_t pending = 0;
     long long i;
-    ring r;
+    winshm_ring r;
     snprintf(name, sizeof name, "Local\\winshm_bench_ring_%lu_%d", GetCurrentProcessId(), index);
-    if (!source || ring_create(&r, name, capacity_for(w)) != RING_OK) {
+    if (!source || winshm_ring_create(&r, name, capacity_for(w)) != WINSHM_RING_OK) {
         fprintf(stderr, "cannot create the ring\n");
         exit(1);
     }
     snprintf(args, sizeof args, "reader %s %d %lld", name, index, w->count);
     reader = start_self(args);
-    ring_watch(&r, reader);
+    winshm_ring_watch(&r, reader);
     Sleep(100); /* let the reader start and map before the clock runs */
     start = now_seconds();
     for (i = 0; i < w->count; ++i) {
         size_t size = next_size(w, &state);
         void *at;
-        if (ring_reserve(&r, size, &at) != RING_OK) {
+        if (winshm_ring_reserve(&r, size, &at) != WINSHM_RING_OK) {
             fprintf(stderr, "the reader stopped\n");
             exit(1);
         }
@@ -147,21 +147,21 @@ static double ring_seconds(int index)
             memcpy(at, &i, sizeof i);
         pending += size;
         if (pending >= PUBLISH_BATCH) {
-            ring_publish(&r);
+            winshm_ring_publish(&r);
             pending = 0;
         }
     }
-    ring_publish(&r);
+    winshm_ring_publish(&r);
     /* The clock stops when the reader has released the last byte (it does at
      * its close), not when its process has exited. */
-    while (ring_load(&r.header->tail) != r.position && WaitForSingleObject(reader, 0) == WAIT_TIMEOUT)
-        ring_pause();
+    while (winshm_ring_load(&r.header->tail) != r.position && WaitForSingleObject(reader, 0) == WAIT_TIMEOUT)
+        winshm_ring_pause();
     seconds = now_seconds() - start;
     if (wait_exit(reader) != 0) {
         fprintf(stderr, "the reader saw a wrong message\n");
         exit(1);
     }
-    ring_close(&r);
+    winshm_ring_close(&r);
     free(source);
     return seconds;
 }
@@ -186,7 +186,7 @@ static double memcpy_seconds(int index)
         memcpy(at, source, size);
         if (size >= sizeof i)
             memcpy(at, &i, sizeof i);
-        position += ring_span(size);
+        position += winshm_ring_span(size);
     }
     sink = window[0];
     (void)sink;
@@ -255,9 +255,9 @@ static int run_pong(const char *name, long long count)
         return 2;
     p = (pingpong *)view.data;
     for (i = 1; i <= count; ++i) {
-        while (ring_load(&p->ping) != i)
-            ring_pause();
-        ring_store(&p->pong, i);
+        while (winshm_ring_load(&p->ping) != i)
+            winshm_ring_pause();
+        winshm_ring_store(&p->pong, i);
     }
     winshm_unmap(&view);
     winshm_close(&shm);
@@ -285,16 +285,16 @@ static void latency_table(void)
     snprintf(args, sizeof args, "pong %s %d", name, SAMPLES * PER_SAMPLE + 1000);
     other = start_self(args);
     for (k = 0; k < 1000; ++k) { /* warm up, and wait for the other side */
-        ring_store(&p->ping, ++trip);
-        while (ring_load(&p->pong) != trip)
-            ring_pause();
+        winshm_ring_store(&p->ping, ++trip);
+        while (winshm_ring_load(&p->pong) != trip)
+            winshm_ring_pause();
     }
     for (s = 0; s < SAMPLES; ++s) {
         double start = now_seconds();
         for (k = 0; k < PER_SAMPLE; ++k) {
-            ring_store(&p->ping, ++trip);
-            while (ring_load(&p->pong) != trip)
-                ring_pause();
+            winshm_ring_store(&p->ping, ++trip);
+            while (winshm_ring_load(&p->pong) != trip)
+                winshm_ring_pause();
         }
         sample[s] = (now_seconds() - start) / PER_SAMPLE * 1e9;
     }
@@ -314,19 +314,19 @@ static void latency_table(void)
 static int run_ring_pong(const char *name, long long count, int spin)
 {
     char ping_name[96], pong_name[96];
-    ring in, out;
+    winshm_ring in, out;
     long long i, value;
     size_t size;
     snprintf(ping_name, sizeof ping_name, "%s-ping", name);
     snprintf(pong_name, sizeof pong_name, "%s-pong", name);
-    if (ring_open(&in, ping_name) != RING_OK || ring_create(&out, pong_name, 1) != RING_OK)
+    if (winshm_ring_open(&in, ping_name) != WINSHM_RING_OK || winshm_ring_create(&out, pong_name, 1) != WINSHM_RING_OK)
         return 2;
     in.spin = out.spin = spin;
     for (i = 0; i < count; ++i)
-        if (ring_read(&in, &value, sizeof value, &size) != RING_OK || ring_write(&out, &value, sizeof value) != RING_OK)
+        if (winshm_ring_read(&in, &value, sizeof value, &size) != WINSHM_RING_OK || winshm_ring_write(&out, &value, sizeof value) != WINSHM_RING_OK)
             return 3;
-    ring_close(&out);
-    ring_close(&in);
+    winshm_ring_close(&out);
+    winshm_ring_close(&in);
     return 0;
 }
 
@@ -338,27 +338,27 @@ static double ring_round_trip(int spin, double *p99)
     char name[64], ping_name[96], pong_name[96], args[160];
     long long trip = 0, value;
     size_t size;
-    ring ping, pong;
+    winshm_ring ping, pong;
     HANDLE other;
     int s, k;
     snprintf(name, sizeof name, "Local\\winshm_bench_ringpong_%lu_%d", GetCurrentProcessId(), spin);
     snprintf(ping_name, sizeof ping_name, "%s-ping", name);
     snprintf(pong_name, sizeof pong_name, "%s-pong", name);
-    if (ring_create(&ping, ping_name, 1) != RING_OK) {
+    if (winshm_ring_create(&ping, ping_name, 1) != WINSHM_RING_OK) {
         fprintf(stderr, "cannot create the ping ring\n");
         exit(1);
     }
     snprintf(args, sizeof args, "ringpong %s %d %d", name, SAMPLES * PER_SAMPLE + WARM, spin);
     other = start_self(args);
-    while (ring_open(&pong, pong_name) != RING_OK)
+    while (winshm_ring_open(&pong, pong_name) != WINSHM_RING_OK)
         Sleep(1);
     ping.spin = pong.spin = spin;
-    ring_watch(&pong, other);
+    winshm_ring_watch(&pong, other);
     for (s = -1; s < SAMPLES; ++s) {
         double start = now_seconds();
         for (k = 0; k < (s < 0 ? WARM : PER_SAMPLE); ++k) {
             ++trip;
-            if (ring_write(&ping, &trip, sizeof trip) != RING_OK || ring_read(&pong, &value, sizeof value, &size) != RING_OK ||
+            if (winshm_ring_write(&ping, &trip, sizeof trip) != WINSHM_RING_OK || winshm_ring_read(&pong, &value, sizeof value, &size) != WINSHM_RING_OK ||
                 value != trip) {
                 fprintf(stderr, "ring ping-pong failed\n");
                 exit(1);
@@ -368,8 +368,8 @@ static double ring_round_trip(int spin, double *p99)
             sample[s] = (now_seconds() - start) / PER_SAMPLE * 1e9;
     }
     wait_exit(other);
-    ring_close(&pong);
-    ring_close(&ping);
+    winshm_ring_close(&pong);
+    winshm_ring_close(&ping);
     qsort(sample, SAMPLES, sizeof(double), compare_double);
     *p99 = sample[SAMPLES * 99 / 100];
     return sample[SAMPLES / 2];

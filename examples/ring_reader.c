@@ -15,38 +15,38 @@ int main(int argc, char **argv)
     uint64_t sizes = STREAM_SEED, checksum = 0, theirs = 0;
     size_t max, size;
     const void *at;
-    ring r;
-    ring_status status;
+    winshm_ring r;
+    winshm_ring_status status;
     if (argc != 4) {
         fprintf(stderr, "usage: ring_reader NAME TOTAL_BYTES MAX_MESSAGE\n");
         return 2;
     }
     total = strtoull(argv[2], NULL, 10);
     max = (size_t)strtoull(argv[3], NULL, 10);
-    status = ring_open(&r, argv[1]);
-    while (status == RING_OK && received < total) {
+    status = winshm_ring_open(&r, argv[1]);
+    while (status == WINSHM_RING_OK && received < total) {
         size_t expected = stream_size(&sizes, max);
-        status = ring_peek(&r, &at, &size);
-        if (status != RING_OK)
+        status = winshm_ring_peek(&r, &at, &size);
+        if (status != WINSHM_RING_OK)
             break;
         if (size != expected) {
             fprintf(stderr, "reader: message %llu has %zu bytes, expected %zu\n", messages, size, expected);
-            ring_close(&r);
+            winshm_ring_close(&r);
             return 1;
         }
         checksum = stream_checksum(checksum, (const unsigned char *)at, size); /* used in place */
-        ring_release(&r);
+        winshm_ring_release(&r);
         received += size;
         ++messages;
     }
-    if (status == RING_OK)
-        status = ring_read(&r, &theirs, sizeof theirs, &size);
-    if (status != RING_OK) {
-        fprintf(stderr, "reader: %s\n", ring_status_string(&r, status));
-        ring_close(&r);
+    if (status == WINSHM_RING_OK)
+        status = winshm_ring_read(&r, &theirs, sizeof theirs, &size);
+    if (status != WINSHM_RING_OK) {
+        fprintf(stderr, "reader: %s\n", winshm_ring_status_string(&r, status));
+        winshm_ring_close(&r);
         return 1;
     }
-    ring_close(&r);
+    winshm_ring_close(&r);
     if (size != sizeof theirs || theirs != checksum) {
         fprintf(stderr, "reader: checksum %016llx, the writer's %016llx\n", (unsigned long long)checksum,
                 (unsigned long long)theirs);

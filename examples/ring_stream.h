@@ -1,7 +1,7 @@
 /* What ring_writer.c and ring_reader.c agree on: the message sizes (random,
  * from a seeded generator both sides run) and a checksum of the stream. */
-#ifndef RING_STREAM_H
-#define RING_STREAM_H
+#ifndef WINSHM_RING_STREAM_H
+#define WINSHM_RING_STREAM_H
 
 #include <stdint.h>
 #include <string.h>

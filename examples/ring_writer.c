@@ -24,8 +24,8 @@ int main(int argc, char **argv)
     LARGE_INTEGER frequency, start, end;
     DWORD exit_code = 1;
     double seconds;
-    ring r;
-    ring_status status;
+    winshm_ring r;
+    winshm_ring_status status;
 
     if (total == 0 || max == 0) {
         fprintf(stderr, "usage: ring_writer [total_bytes > 0] [max_message > 0]\n");
@@ -33,9 +33,9 @@ int main(int argc, char **argv)
     }
     snprintf(name, sizeof name, "Local\\winshm_example_ring_%lu", GetCurrentProcessId());
     /* Room for 16 of the largest messages. */
-    status = ring_create(&r, name, 16 * (uint64_t)ring_span(max));
-    if (status != RING_OK) {
-        fprintf(stderr, "writer: %s\n", ring_status_string(&r, status));
+    status = winshm_ring_create(&r, name, 16 * (uint64_t)winshm_ring_span(max));
+    if (status != WINSHM_RING_OK) {
+        fprintf(stderr, "writer: %s\n", winshm_ring_status_string(&r, status));
         return 1;
     }
     memset(&startup, 0, sizeof startup);
@@ -47,28 +47,28 @@ int main(int argc, char **argv)
              (unsigned long long)max);
     if (!CreateProcessW(reader_path, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process)) {
         fprintf(stderr, "writer: cannot start the reader (error %lu)\n", GetLastError());
-        ring_close(&r);
+        winshm_ring_close(&r);
         return 1;
     }
-    ring_watch(&r, process.hProcess); /* never wait for a reader that died */
+    winshm_ring_watch(&r, process.hProcess); /* never wait for a reader that died */
     QueryPerformanceFrequency(&frequency);
     QueryPerformanceCounter(&start);
-    while (status == RING_OK && sent < total) {
+    while (status == WINSHM_RING_OK && sent < total) {
         size_t size = stream_size(&sizes, max);
         void *at;
-        status = ring_reserve(&r, size, &at);
-        if (status == RING_OK) {
+        status = winshm_ring_reserve(&r, size, &at);
+        if (status == WINSHM_RING_OK) {
             stream_fill(&bytes, (unsigned char *)at, size);    /* written in place */
             checksum = stream_checksum(checksum, (const unsigned char *)at, size);
-            ring_publish(&r);
+            winshm_ring_publish(&r);
             sent += size;
             ++messages;
         }
     }
-    if (status == RING_OK)
-        status = ring_write(&r, &checksum, sizeof checksum);
-    if (status != RING_OK)
-        fprintf(stderr, "writer: %s\n", ring_status_string(&r, status));
+    if (status == WINSHM_RING_OK)
+        status = winshm_ring_write(&r, &checksum, sizeof checksum);
+    if (status != WINSHM_RING_OK)
+        fprintf(stderr, "writer: %s\n", winshm_ring_status_string(&r, status));
     WaitForSingleObject(process.hProcess, INFINITE);
     QueryPerformanceCounter(&end);
     GetExitCodeProcess(process.hProcess, &exit_code);
@@ -78,6 +78,6 @@ int main(int argc, char **argv)
     printf("writer: %llu messages, %llu bytes in %.3f s (%.2f GB/s, generating and checksumming included); reader %s\n",
            messages, sent, seconds, (double)sent / seconds / 1e9,
            exit_code == 0 ? "verified every byte, in order" : "FAILED");
-    ring_close(&r);
-    return status == RING_OK ? (int)exit_code : 1;
+    winshm_ring_close(&r);
+    return status == WINSHM_RING_OK ? (int)exit_code : 1;
 }
