@@ -150,7 +150,9 @@ typedef enum winshm_result {
     WINSHM_ERROR_NOT_OPEN         = -9, /* the winshm or the view is empty */
     WINSHM_ERROR_OS               = -10, /* any other Windows error */
     WINSHM_ERROR_ADDRESS_IN_USE   = -11, /* the address range asked for is not free */
-    WINSHM_ERROR_NOT_SUPPORTED    = -12  /* this version of Windows lacks what the call needs */
+    WINSHM_ERROR_NOT_SUPPORTED    = -12, /* this version of Windows lacks what the call needs */
+    WINSHM_ERROR_TIMEOUT          = -13, /* open_or_init: the handshake was not had within timeout_ms */
+    WINSHM_ERROR_NOT_INITIALIZED  = -14  /* open_or_init: init failed, or (init NULL) the section exists but was never initialised */
 } winshm_result;
 
 typedef enum winshm_flags {
@@ -252,6 +254,46 @@ WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, wi
  * that is not UTF-8 or makes the name too long: INVALID_NAME. */
 WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, winshm_mode mode, uint64_t size,
                                               const winshm_options *options);
+
+/* Fills a section the first time. view maps [0, size) read-write (zeroed
+ * when new); return 0 on success, anything else for failure. */
+typedef int (*winshm_init_fn)(const winshm_view *view, void *context);
+
+#define WINSHM_INFINITE 0xFFFFFFFFu
+/* Appended to the section's name to name the handshake's mutex. */
+#define WINSHM_INIT_MUTEX_SUFFIX ".winshm-init"
+
+/* open_or_create, but nobody sees the section before it is initialised, even
+ * when an initialiser crashes. Every cooperating process calls it with the
+ * same name. Calls for one name take turns on a named mutex, `name` +
+ * WINSHM_INIT_MUTEX_SUFFIX in the same namespace (with the section's
+ * security; closed before the call returns), waiting at most `timeout_ms`
+ * (WINSHM_INFINITE: no bound), else TIMEOUT. Holding it, the call opens or
+ * creates a section of size + 64 bytes, page-rounded; the last 64 bytes of
+ * the section are the library's (a state word, validated when read), and
+ * winshm_get_size reports the whole section.
+ *   - init given (mode must be READ_WRITE, size > 0, else INVALID_ARGUMENT):
+ *     if the section is new, or its state is not READY (an initialiser
+ *     failed or died while another process kept it), init(&view, context)
+ *     runs on a read-write view of [0, size); 0 from it marks the section
+ *     READY and *created = 1, GetLastError() 0. Non-zero: NOT_INITIALIZED,
+ *     shm empty, and the next caller initialises.
+ *   - init NULL never creates: no section is NOT_FOUND; one not READY is
+ *     NOT_INITIALIZED; size 0 accepts any size, else a section smaller than
+ *     size + 64 is OUT_OF_RANGE.
+ *   - Found READY: *created = 0 and GetLastError() is ERROR_ALREADY_EXISTS.
+ * A dead holder of the mutex is no error: the state says what it left. A
+ * non-mutex object holding the mutex's name is NAME_IN_USE; a name too long
+ * with the suffix, INVALID_NAME; a NULL name, INVALID_ARGUMENT.
+ * options as for create_ex (WINSHM_RESERVE allowed: init gets a view to
+ * pass to winshm_commit); open_existing is ignored. A plain open_only
+ * bypasses the handshake; an open_or_create creator defeats it. */
+WINSHM_API winshm_result winshm_open_or_init  (winshm *shm, const char    *name, winshm_mode mode, uint64_t size,
+                                               const winshm_options *options, winshm_init_fn init, void *context,
+                                               uint32_t timeout_ms, int *created);
+WINSHM_API winshm_result winshm_open_or_init_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
+                                               const winshm_options *options, winshm_init_fn init, void *context,
+                                               uint32_t timeout_ms, int *created);
 
 /* Closes the handle and leaves shm empty; views stay valid until unmapped.
  * NULL or empty: nothing happens. */
@@ -417,9 +459,21 @@ __declspec(dllimport) winshm_impl_hmodule __stdcall LoadLibraryExW(const wchar_t
 __declspec(dllimport) winshm_impl_farproc __stdcall GetProcAddress(winshm_impl_hmodule hModule, const char *lpProcName);
 __declspec(dllimport) int __stdcall DuplicateHandle(void *hSourceProcessHandle, void *hSourceHandle, void *hTargetProcessHandle, void **lpTargetHandle, unsigned long dwDesiredAccess, int bInheritHandle, unsigned long dwOptions);
 __declspec(dllimport) unsigned long __stdcall GetCurrentProcessId(void);
+__declspec(dllimport) void *__stdcall CreateMutexW(struct _SECURITY_ATTRIBUTES *lpMutexAttributes, int bInitialOwner, const wchar_t *lpName);
+__declspec(dllimport) void *__stdcall OpenMutexW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
+__declspec(dllimport) int __stdcall ReleaseMutex(void *hMutex);
+__declspec(dllimport) unsigned long __stdcall WaitForSingleObject(void *hHandle, unsigned long dwMilliseconds);
 __declspec(dllimport) int __stdcall ProcessIdToSessionId(unsigned long dwProcessId, unsigned long *pSessionId);
 __declspec(dllimport) int __stdcall MultiByteToWideChar(unsigned int CodePage, unsigned long dwFlags, const char *lpMultiByteStr, int cbMultiByte, wchar_t *lpWideCharStr, int cchWideChar);
 __declspec(dllimport) int __stdcall WideCharToMultiByte(unsigned int CodePage, unsigned long dwFlags, const wchar_t *lpWideCharStr, int cchWideChar, char *lpMultiByteStr, int cbMultiByte, const char *lpDefaultChar, int *lpUsedDefaultChar);
+
+/* MSVC's interlocked intrinsics, as <intrin.h> declares them; GCC and clang
+ * (clang-cl too) use their __atomic builtins instead. */
+#if defined(_MSC_VER) && !defined(__GNUC__) && !defined(__clang__)
+long _InterlockedCompareExchange(long volatile *Destination, long Exchange, long Comparand);
+long _InterlockedExchange(long volatile *Target, long Value);
+#  pragma intrinsic(_InterlockedCompareExchange, _InterlockedExchange)
+#endif
 
 /* (HANDLE)-1, which Windows uses for two things. */
 #define WINSHM_IMPL_INVALID_HANDLE_VALUE WINSHM_IMPL_PUN(void *, WINSHM_IMPL_CAST(winshm_impl_int_ptr, -1))
@@ -432,6 +486,7 @@ enum {
     WINSHM_IMPL_ERROR_ACCESS_DENIED = 5,
     WINSHM_IMPL_ERROR_INVALID_HANDLE = 6,
     WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY = 8,
+    WINSHM_IMPL_ERROR_NOT_READY = 21,
     WINSHM_IMPL_ERROR_OUTOFMEMORY = 14,
     WINSHM_IMPL_ERROR_NOT_SUPPORTED = 50,
     WINSHM_IMPL_ERROR_INVALID_PARAMETER = 87,
@@ -447,6 +502,11 @@ enum {
     WINSHM_IMPL_ERROR_NO_SYSTEM_RESOURCES = 1450,
     WINSHM_IMPL_ERROR_PAGEFILE_QUOTA = 1454,
     WINSHM_IMPL_ERROR_COMMITMENT_LIMIT = 1455,
+    WINSHM_IMPL_ERROR_TIMEOUT = 1460,
+    WINSHM_IMPL_WAIT_TIMEOUT = 0x102,
+    WINSHM_IMPL_SYNCHRONIZE = 0x100000,
+    WINSHM_IMPL_MUTEX_MODIFY_STATE = 0x1,
+    WINSHM_IMPL_MUTEX_ALL_ACCESS = 0x1F0001,
 
     WINSHM_IMPL_PAGE_READONLY = 0x02,
     WINSHM_IMPL_PAGE_READWRITE = 0x04,
@@ -660,6 +720,8 @@ WINSHM_API const char *winshm_result_string(winshm_result result)
         "operating system error",
         "address range in use",
         "not supported by this version of Windows",
+        "timed out waiting for the initialisation handshake",
+        "shared memory was not initialised",
     };
     int index = -WINSHM_IMPL_CAST(int, result);
     if (index < 0 || index >= WINSHM_IMPL_CAST(int, sizeof texts / sizeof texts[0]))
@@ -949,8 +1011,27 @@ WINSHM_API winshm_impl_error winshm_impl_token_user(winshm_impl_security *storag
     return 0;
 }
 
+/* What each party of an access preset gets, for one kind of object. */
+typedef struct winshm_impl_preset_rights {
+    unsigned long user;             /* the creating user: everything */
+    unsigned long local_system;     /* everything but DELETE, WRITE_DAC and WRITE_OWNER */
+    unsigned long users_read;       /* Authenticated Users, USERS_READ */
+    unsigned long users_read_write; /* Authenticated Users, USERS_READ_WRITE */
+} winshm_impl_preset_rights;
+
+WINSHM_API const winshm_impl_preset_rights *winshm_impl_section_preset_rights(void)
+{
+    static const winshm_impl_preset_rights rights = {
+        WINSHM_IMPL_SECTION_ALL_ACCESS,
+        WINSHM_IMPL_SECTION_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
+        WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ,
+        WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ | WINSHM_IMPL_SECTION_MAP_WRITE};
+    return &rights;
+}
+
 /* The protected DACL of an access preset, and the creating user as owner. */
-WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security *security, winshm_access access)
+WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security *security, winshm_access access,
+                                                           const winshm_impl_preset_rights *rights)
 {
     static const unsigned char local_system[12] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};        /* S-1-5-18 */
     static const unsigned char authenticated_users[12] = {1, 1, 0, 0, 0, 0, 0, 5, 11, 0, 0, 0}; /* S-1-5-11 */
@@ -961,16 +1042,14 @@ WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security 
         return error;
     acl[0] = 2; /* ACL_REVISION */
     acl[2] = 8; /* the size so far: the header */
-    winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_ALL_ACCESS, user);
+    winshm_impl_acl_allow(acl, rights->user, user);
     /* A service creating it is LocalSystem already: one ACE is enough. */
     if (user[1] != 1 || memcmp(user, local_system, sizeof local_system) != 0)
-        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
-                              local_system);
+        winshm_impl_acl_allow(acl, rights->local_system, local_system);
     if (access == WINSHM_ACCESS_USERS_READ)
-        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ, authenticated_users);
+        winshm_impl_acl_allow(acl, rights->users_read, authenticated_users);
     else if (access == WINSHM_ACCESS_USERS_READ_WRITE)
-        winshm_impl_acl_allow(acl, WINSHM_IMPL_SECTION_QUERY | WINSHM_IMPL_SECTION_MAP_READ | WINSHM_IMPL_SECTION_MAP_WRITE,
-                              authenticated_users);
+        winshm_impl_acl_allow(acl, rights->users_read_write, authenticated_users);
     /* The owner is the user, not the token's default owner (for an
      * administrator, the Administrators group): else every administrator
      * would hold WRITE_DAC through ownership. */
@@ -987,7 +1066,8 @@ WINSHM_API winshm_impl_error winshm_impl_preset_descriptor(winshm_impl_security 
  * back to more rights, by anyone. A named section keeps the default DACL, or
  * it could not be opened by name, unless an access preset replaces it. */
 WINSHM_API winshm_impl_error winshm_impl_security_for(winshm_impl_security *security, const winshm_permissions *perm,
-                                                      int named, winshm_impl_security_attributes **out)
+                                                      int named, const winshm_impl_preset_rights *rights,
+                                                      winshm_impl_security_attributes **out)
 {
     int unrestricted = perm && perm->unrestricted;
     int inheritable = perm && perm->inheritable;
@@ -1011,7 +1091,7 @@ WINSHM_API winshm_impl_error winshm_impl_security_for(winshm_impl_security *secu
     if (unrestricted)
         return 0; /* a NULL DACL: everyone */
     if (named)
-        return winshm_impl_preset_descriptor(security, access);
+        return winshm_impl_preset_descriptor(security, access, rights);
     security->descriptor.dacl = &security->owner_rights_dacl;
     security->owner_rights_dacl.acl_revision = 2; /* ACL_REVISION */
     security->owner_rights_dacl.acl_size = WINSHM_IMPL_CAST(unsigned short, sizeof security->owner_rights_dacl);
@@ -1040,7 +1120,8 @@ WINSHM_API winshm_result winshm_impl_create(winshm *shm, winshm *staged, winshm_
     void *handle;
     int by_name = staged->name_w_ != WINSHM_IMPL_NULL, existed;
 
-    error = winshm_impl_security_for(&security_storage, options->permissions, by_name, &security);
+    error = winshm_impl_security_for(&security_storage, options->permissions, by_name,
+                                     winshm_impl_section_preset_rights(), &security);
     if (error) {
         winshm_impl_free_name(staged);
         return winshm_impl_fail_with(error, 0);
@@ -1344,6 +1425,285 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
     WINSHM_FREE(name);
     SetLastError(error); /* as construct left it: free may touch it */
     return r;
+}
+
+/* ========================================== the initialisation handshake */
+
+/* The last 64 bytes of a section made by open_or_init. Fixed-width fields,
+ * the same layout for 32- and 64-bit processes (long is 32 bits on Windows). */
+typedef struct winshm_impl_trailer {
+    uint64_t magic;        /* WINSHM_IMPL_TRAILER_MAGIC */
+    uint64_t section_size; /* the section's size when it was marked READY */
+    uint64_t data_size;    /* the size init was given */
+    uint64_t check;        /* winshm_impl_trailer_check() of the fields around it */
+    long state;            /* WINSHM_IMPL_TRAILER_READY, stored last; anything else: not ready */
+    long reserved[7];
+} winshm_impl_trailer;
+
+#define WINSHM_IMPL_TRAILER_MAGIC 0x31746e4969687377ull /* "wshiInt1" */
+enum { WINSHM_IMPL_TRAILER_BYTES = 64, WINSHM_IMPL_TRAILER_READY = 0x59444552 /* "REDY" */ };
+typedef char winshm_impl_trailer_is_64_bytes[sizeof(winshm_impl_trailer) == WINSHM_IMPL_TRAILER_BYTES ? 1 : -1];
+
+/* A peer may write anything here: READY counts only with every field
+ * consistent, so a stray or partial write never reads as READY. */
+WINSHM_API uint64_t winshm_impl_trailer_check(const winshm_impl_trailer *t)
+{
+    return (t->magic ^ (t->section_size * 0x9E3779B97F4A7C15ull) ^ (t->data_size * 0xC2B2AE3D27D4EB4Full)) +
+           WINSHM_IMPL_CAST(uint64_t, WINSHM_IMPL_CAST(unsigned long, t->state));
+}
+
+/* The state with acquire ordering: what init wrote is visible once READY is. */
+WINSHM_API long winshm_impl_load_acquire(volatile long *p)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+#else
+    return _InterlockedCompareExchange(p, 0, 0);
+#endif
+}
+
+WINSHM_API void winshm_impl_store_release(volatile long *p, long value)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __atomic_store_n(p, value, __ATOMIC_RELEASE);
+#else
+    _InterlockedExchange(p, value);
+#endif
+}
+
+/* Maps the trailer of `shm` (committing its page in a reserve-only section)
+ * and says whether it reads READY: read once, into local memory, then checked. */
+WINSHM_API winshm_result winshm_impl_map_trailer(const winshm *shm, winshm_mode mode, winshm_view *view, int *ready)
+{
+    winshm_impl_trailer local;
+    volatile winshm_impl_trailer *shared;
+    winshm_result r;
+    *ready = 0;
+    if (shm->size_ < WINSHM_IMPL_TRAILER_BYTES)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
+    r = winshm_map(shm, mode == WINSHM_READ_WRITE ? WINSHM_READ_WRITE : WINSHM_READ_ONLY,
+                   shm->size_ - WINSHM_IMPL_TRAILER_BYTES, WINSHM_IMPL_TRAILER_BYTES, view);
+    if (r == WINSHM_OK)
+        r = winshm_commit(view, 0, 0);
+    if (r != WINSHM_OK) {
+        winshm_unmap(view);
+        return r;
+    }
+    shared = WINSHM_IMPL_CAST(volatile winshm_impl_trailer *, view->data);
+    local.state = winshm_impl_load_acquire(&shared->state);
+    local.magic = shared->magic;
+    local.section_size = shared->section_size;
+    local.data_size = shared->data_size;
+    local.check = shared->check;
+    *ready = local.state == WINSHM_IMPL_TRAILER_READY && local.magic == WINSHM_IMPL_TRAILER_MAGIC &&
+             local.section_size == shm->size_ && local.data_size <= shm->size_ - WINSHM_IMPL_TRAILER_BYTES &&
+             local.check == winshm_impl_trailer_check(&local);
+    return WINSHM_OK;
+}
+
+/* Runs init on [0, size) of the section in `staged` and, if it succeeds,
+ * marks the trailer (mapped in `trailer_view`) READY. */
+WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t size, winshm_init_fn init, void *context,
+                                              const winshm_view *trailer_view)
+{
+    volatile winshm_impl_trailer *shared = WINSHM_IMPL_CAST(volatile winshm_impl_trailer *, trailer_view->data);
+    winshm_impl_trailer local;
+    winshm_view view;
+    winshm_result r;
+    int failed;
+    memset(&view, 0, sizeof view);
+    /* Not READY while init runs: if this process dies, the next caller
+     * sees that and initialises again. */
+    winshm_impl_store_release(&shared->state, 0);
+#if SIZE_MAX < UINT64_MAX
+    if (size > WINSHM_IMPL_CAST(uint64_t, SIZE_MAX))
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+#endif
+    r = winshm_map(staged, WINSHM_READ_WRITE, 0, WINSHM_IMPL_CAST(size_t, size), &view);
+    if (r != WINSHM_OK)
+        return r;
+    failed = init(&view, context);
+    winshm_unmap(&view);
+    if (failed)
+        return winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
+    memset(&local, 0, sizeof local);
+    local.magic = WINSHM_IMPL_TRAILER_MAGIC;
+    local.section_size = staged->size_;
+    local.data_size = size;
+    local.state = WINSHM_IMPL_TRAILER_READY;
+    local.check = winshm_impl_trailer_check(&local);
+    shared->magic = local.magic;
+    shared->section_size = local.section_size;
+    shared->data_size = local.data_size;
+    shared->check = local.check;
+    winshm_impl_store_release(&shared->state, WINSHM_IMPL_TRAILER_READY);
+    return WINSHM_OK;
+}
+
+/* Creates or opens the handshake's mutex, `name` + WINSHM_INIT_MUTEX_SUFFIX,
+ * with the section's security mapped to mutex rights. *mutex stays NULL
+ * (with 0 returned) when this process may not create it and nobody holds it:
+ * then no handshake is running. */
+WINSHM_API winshm_impl_error winshm_impl_init_mutex(const wchar_t *name, const winshm_permissions *perm, void **mutex)
+{
+    static const wchar_t suffix[] = L"" WINSHM_INIT_MUTEX_SUFFIX;
+    static const winshm_impl_preset_rights mutex_rights = {
+        WINSHM_IMPL_MUTEX_ALL_ACCESS,
+        WINSHM_IMPL_MUTEX_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
+        WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE,
+        WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE};
+    const size_t suffix_units = (sizeof suffix / sizeof suffix[0]) - 1;
+    winshm_impl_security security_storage;
+    winshm_impl_security_attributes *security;
+    winshm_permissions not_inherited;
+    winshm_impl_error error;
+    size_t units = 0;
+    wchar_t *mutex_name;
+    *mutex = WINSHM_IMPL_NULL;
+    while (name[units])
+        ++units;
+    if (units + suffix_units > WINSHM_IMPL_MAX_NAME_UNITS)
+        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    memset(&not_inherited, 0, sizeof not_inherited);
+    if (perm)
+        not_inherited = *perm;
+    not_inherited.inheritable = 0; /* closed before the call returns */
+    error = winshm_impl_security_for(&security_storage, &not_inherited, 1, &mutex_rights, &security);
+    if (error)
+        return error;
+    mutex_name = WINSHM_IMPL_CAST(wchar_t *, WINSHM_MALLOC((units + suffix_units + 1) * sizeof(wchar_t)));
+    if (!mutex_name)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    memcpy(mutex_name, name, units * sizeof(wchar_t));
+    memcpy(mutex_name + units, suffix, (suffix_units + 1) * sizeof(wchar_t));
+    *mutex = CreateMutexW(WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), 0, mutex_name);
+    error = *mutex ? 0 : GetLastError();
+    if (error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
+        /* Creating is refused (Global\ without SeCreateGlobalPrivilege, or a
+         * DACL that grants only waiting): join a handshake that exists. */
+        *mutex = OpenMutexW(WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE, 0, mutex_name);
+        error = *mutex ? 0 : GetLastError();
+        if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
+            error = 0;
+    }
+    WINSHM_FREE(mutex_name);
+    return error;
+}
+
+/* The handshake, holding the mutex (or with none running): the section into
+ * `staged`, initialised if need be. */
+WINSHM_API winshm_result winshm_impl_open_or_init_locked(winshm *staged, const char *utf8, const wchar_t *utf16,
+                                                         winshm_mode mode, uint64_t size, const winshm_options *options,
+                                                         winshm_init_fn init, void *context, int locked, int *created)
+{
+    winshm_view trailer_view;
+    int ready = 0;
+    winshm_result r;
+    memset(&trailer_view, 0, sizeof trailer_view);
+    if (init && locked) {
+        winshm_options create = *options;
+        create.open_existing = 1;
+        r = winshm_impl_construct(staged, utf8, utf16, WINSHM_READ_WRITE, size + WINSHM_IMPL_TRAILER_BYTES, &create,
+                                  WINSHM_IMPL_NULL);
+    } else {
+        r = winshm_impl_construct(staged, utf8, utf16, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
+        if (r == WINSHM_ERROR_NOT_FOUND && init) /* would create it, but may not create the mutex */
+            r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+        if (r == WINSHM_OK && size && staged->size_ < size + WINSHM_IMPL_TRAILER_BYTES)
+            r = winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    }
+    if (r == WINSHM_OK)
+        r = winshm_impl_map_trailer(staged, staged->mode_, &trailer_view, &ready);
+    if (r == WINSHM_OK && !ready) {
+        if (!init)
+            r = winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
+        else if (!locked)
+            r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED); /* may not create the mutex */
+        else
+            r = winshm_impl_run_init(staged, size, init, context, &trailer_view);
+    }
+    winshm_unmap(&trailer_view);
+    if (r != WINSHM_OK) {
+        winshm_impl_error error = GetLastError();
+        winshm_close(staged);
+        SetLastError(error);
+        return r;
+    }
+    *created = !ready;
+    return WINSHM_OK;
+}
+
+WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8, const wchar_t *utf16, winshm_mode mode,
+                                                  uint64_t size, const winshm_options *options, winshm_init_fn init,
+                                                  void *context, uint32_t timeout_ms, int *created)
+{
+    winshm staged;
+    void *mutex = WINSHM_IMPL_NULL;
+    unsigned long waited;
+    int fresh = 0;
+    winshm_impl_error error;
+    winshm_result r = winshm_impl_check_target(shm, mode, created);
+    if (r != WINSHM_OK)
+        return r;
+    memset(&staged, 0, sizeof staged);
+    options = winshm_impl_options_or_defaults(options);
+    if ((!utf8 && !utf16) || (init && (mode != WINSHM_READ_WRITE || size == 0)))
+        return winshm_impl_fail(WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (size > UINT64_MAX - WINSHM_IMPL_TRAILER_BYTES)
+        return winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    r = winshm_impl_check_creation(1, WINSHM_READ_WRITE, size + WINSHM_IMPL_TRAILER_BYTES, options);
+    if (r != WINSHM_OK)
+        return r;
+    /* The name once, as UTF-16, for the mutex; the section takes it as given. */
+    error = winshm_impl_set_name(&staged, utf8, utf16);
+    if (!error)
+        error = winshm_impl_init_mutex(staged.name_w_, options->permissions, &mutex);
+    winshm_impl_free_name(&staged);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    if (mutex) {
+        waited = WaitForSingleObject(mutex, timeout_ms);
+        if (waited == WINSHM_IMPL_WAIT_TIMEOUT) {
+            CloseHandle(mutex);
+            return winshm_impl_fail(WINSHM_ERROR_TIMEOUT, WINSHM_IMPL_ERROR_TIMEOUT);
+        }
+        if (waited != 0 && waited != 0x80 /* WAIT_ABANDONED: the state says what the holder left */) {
+            error = GetLastError();
+            CloseHandle(mutex);
+            return winshm_impl_fail_with(error, 0);
+        }
+    }
+    r = winshm_impl_open_or_init_locked(&staged, utf8, utf16, mode, size, options, init, context, mutex != WINSHM_IMPL_NULL,
+                                        &fresh);
+    if (mutex) {
+        error = GetLastError();
+        ReleaseMutex(mutex);
+        CloseHandle(mutex);
+        SetLastError(error);
+    }
+    if (r != WINSHM_OK)
+        return r;
+    *shm = staged;
+    if (created)
+        *created = fresh;
+    if (fresh)
+        return winshm_impl_succeed();
+    SetLastError(WINSHM_IMPL_ERROR_ALREADY_EXISTS); /* as open_or_create leaves it */
+    return WINSHM_OK;
+}
+
+WINSHM_API winshm_result winshm_open_or_init(winshm *shm, const char *name, winshm_mode mode, uint64_t size,
+                                             const winshm_options *options, winshm_init_fn init, void *context,
+                                             uint32_t timeout_ms, int *created)
+{
+    return winshm_impl_open_or_init(shm, name, WINSHM_IMPL_NULL, mode, size, options, init, context, timeout_ms, created);
+}
+
+WINSHM_API winshm_result winshm_open_or_init_w(winshm *shm, const wchar_t *name, winshm_mode mode, uint64_t size,
+                                               const winshm_options *options, winshm_init_fn init, void *context,
+                                               uint32_t timeout_ms, int *created)
+{
+    return winshm_impl_open_or_init(shm, WINSHM_IMPL_NULL, name, mode, size, options, init, context, timeout_ms, created);
 }
 
 /* =========================================== close, move, swap and queries */

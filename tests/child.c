@@ -44,6 +44,17 @@
  *   not-inherited HANDLE      exit 0 if HANDLE is not a section handle here
  *   wait-handle FLAG TEXT     wait until the section FLAG holds 1 at offset 0, then take the
  *                             handle value at offset 8 and do what adopt-ro does with it
+ *   init NAME SIZE SLEEP START DONE
+ *                             wait for event START, open_or_init NAME with the tests'
+ *                             initialiser (SIZE bytes, sleeping SLEEP ms half-way), check
+ *                             that init ran once and the whole pattern is there, hold the
+ *                             section until event DONE: exit 10 if this process
+ *                             initialised it, 0 if not
+ *   init-hang NAME SIZE HALFWAY  open_or_init with an initialiser that signals HALFWAY
+ *                             half-way and never returns (the parent kills this process)
+ *   init-wait NAME SIZE       open_or_init with init NULL, no timeout; check the pattern
+ *   hold-mutex NAME READY     create the handshake mutex of NAME owned, signal READY,
+ *                             sleep until killed
  *
  * Exit codes above 100 mean a step failed: 100 + step. */
 #include <windows.h>
@@ -239,12 +250,63 @@ static int reserve_follow(const char *name, uint32_t pages)
 }
 
 
+/* The open_or_init commands. */
+static int init_command(char **argv)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    init_job job = {0};
+    int created = 0;
+    winshm_result r;
+    job.size = (size_t)strtoull(argv[3], NULL, 10);
+    if (strcmp(argv[1], "hold-mutex") == 0) {
+        wchar_t name[300];
+        HANDLE ready = open_event(argv[3]), mutex;
+        swprintf(name, 300, L"%hs%hs", argv[2], WINSHM_INIT_MUTEX_SUFFIX);
+        mutex = CreateMutexW(NULL, TRUE, name);
+        if (!ready || !mutex)
+            return 101;
+        SetEvent(ready);
+        Sleep(INFINITE);
+    }
+    if (strcmp(argv[1], "init") == 0) {
+        HANDLE start = open_event(argv[5]);
+        job.sleep_ms = (DWORD)atoi(argv[4]);
+        if (!start || WaitForSingleObject(start, INFINITE) != WAIT_OBJECT_0)
+            return 101;
+    } else if (strcmp(argv[1], "init-hang") == 0) {
+        job.halfway = open_event(argv[4]);
+        job.hang = 1;
+        if (!job.halfway)
+            return 101;
+    }
+    r = winshm_open_or_init(&shm, argv[2], WINSHM_READ_WRITE, job.size, NULL,
+                            strcmp(argv[1], "init-wait") == 0 ? NULL : test_init, &job, WINSHM_INFINITE, &created);
+    if (r != WINSHM_OK)
+        return 120 - (int)r;
+    if (winshm_map(&shm, WINSHM_READ_ONLY, 0, job.size, &view) != WINSHM_OK)
+        return 103;
+    if (check_init_pattern(view.data, job.size, 1) != 0)
+        return 104;
+    if (strcmp(argv[1], "init") == 0) {
+        HANDLE done = open_event(argv[6]);
+        if (!done || WaitForSingleObject(done, INFINITE) != WAIT_OBJECT_0)
+            return 105;
+    }
+    winshm_unmap(&view);
+    winshm_close(&shm);
+    return created ? 10 : 0;
+}
+
 static int run(int argc, char **argv)
 {
     winshm shm = {0};
     winshm_view view = {0};
     if (argc < 3)
         return 100;
+    if ((strcmp(argv[1], "init") == 0 && argc == 7) || (strcmp(argv[1], "init-hang") == 0 && argc == 5) ||
+        (strcmp(argv[1], "init-wait") == 0 && argc == 4) || (strcmp(argv[1], "hold-mutex") == 0 && argc == 4))
+        return init_command(argv);
     if (strcmp(argv[1], "mirror") == 0 && argc == 5) {
         if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
             return 101;

@@ -55,7 +55,7 @@ static uint64_t rng_state, seed;
 static long step;
 static int on_wine, trace;
 static char history[HISTORY][200];
-static long result_counts[13];          /* by -result */
+static long result_counts[15];          /* by -result */
 static long writes, private_writes, views_checked, commits;
 
 static uint64_t next_random(void)
@@ -101,7 +101,7 @@ static void fail(const char *fmt, ...)
 
 static void expect_result(const char *what, winshm_result got, winshm_result expected)
 {
-    if (got <= 0 && got >= -12)
+    if (got <= 0 && got >= -14)
         ++result_counts[-got];
     if (got != expected)
         fail("%s returned %d (%s), the model expected %d (%s)", what, (int)got, winshm_result_string(got),
@@ -662,8 +662,8 @@ int main(int argc, char **argv)
         winshm_close(&shms[i]);
     printf("model_check: %ld steps checked against the model (seed %llu)\n", steps, (unsigned long long)seed);
     printf("  results:");
-    for (i = 0; i <= 12; ++i)
-        printf(" %s %ld%s", winshm_result_string((winshm_result)-i), result_counts[i], i < 12 ? "," : "\n");
+    for (i = 0; i <= 14; ++i)
+        printf(" %s %ld%s", winshm_result_string((winshm_result)-i), result_counts[i], i < 14 ? "," : "\n");
     printf("  %ld writes (%ld to copy-on-write views), %ld commits to reserve-only sections, %ld view comparisons\n",
            writes, private_writes, commits, views_checked);
     printf("model_check: 1 passed, 0 failed\n");

@@ -5,14 +5,14 @@ static const winshm_result all_results[] = {
     WINSHM_OK, WINSHM_ERROR_INVALID_ARGUMENT, WINSHM_ERROR_INVALID_NAME, WINSHM_ERROR_ALREADY_EXISTS,
     WINSHM_ERROR_NOT_FOUND, WINSHM_ERROR_ACCESS_DENIED, WINSHM_ERROR_OUT_OF_RANGE, WINSHM_ERROR_OUT_OF_MEMORY,
     WINSHM_ERROR_NAME_IN_USE, WINSHM_ERROR_NOT_OPEN, WINSHM_ERROR_OS, WINSHM_ERROR_ADDRESS_IN_USE,
-    WINSHM_ERROR_NOT_SUPPORTED};
+    WINSHM_ERROR_NOT_SUPPORTED, WINSHM_ERROR_TIMEOUT, WINSHM_ERROR_NOT_INITIALIZED};
 
 Test(result_string, is_short_distinct_and_never_null)
 {
     size_t i, j, n = sizeof all_results / sizeof all_results[0];
     const char *unknown = winshm_result_string((winshm_result)12345);
     cr_assert_not_null(unknown);
-    cr_assert_str_eq(winshm_result_string((winshm_result)-13), unknown);
+    cr_assert_str_eq(winshm_result_string((winshm_result)-15), unknown);
     cr_assert_str_eq(winshm_result_string((winshm_result)1), unknown);
     for (i = 0; i < n; ++i) {
         const char *text = winshm_result_string(all_results[i]);
@@ -41,6 +41,9 @@ Test(result_codes, keep_their_contract_values)
     cr_assert_eq(WINSHM_ERROR_OS, -10);
     cr_assert_eq(WINSHM_ERROR_ADDRESS_IN_USE, -11);
     cr_assert_eq(WINSHM_ERROR_NOT_SUPPORTED, -12);
+    cr_assert_eq(WINSHM_ERROR_TIMEOUT, -13);
+    cr_assert_eq(WINSHM_ERROR_NOT_INITIALIZED, -14);
+    cr_assert_eq(WINSHM_INFINITE, 0xFFFFFFFFu);
     cr_assert_eq(WINSHM_RESERVE, 1);
     cr_assert_eq(WINSHM_READ_ONLY, 1);
     cr_assert_eq(WINSHM_READ_WRITE, 2);

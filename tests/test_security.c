@@ -147,6 +147,53 @@ Test(presets, each_builds_exactly_the_dacl_it_promises)
     }
 }
 
+/* open_or_init's mutex carries the preset too, with each party's section
+ * rights mapped to the mutex rights it needs: read back while init runs. */
+typedef struct mutex_check { const char *name; winshm_access access; int checked; } mutex_check;
+
+static int check_mutex_dacl(const winshm_view *view, void *context)
+{
+    mutex_check *check = (mutex_check *)context;
+    char user[200], mutex_name[300];
+    expected_ace aces[3];
+    int n = 0;
+    HANDLE mutex;
+    (void)view;
+    snprintf(mutex_name, sizeof mutex_name, "%s%s", check->name, WINSHM_INIT_MUTEX_SUFFIX);
+    mutex = OpenMutexW(READ_CONTROL, FALSE, widen(mutex_name));
+    cr_assert_not_null(mutex, "the mutex must exist while init runs");
+    current_user_sid(user, sizeof user);
+    aces[n++] = (expected_ace){user, MUTEX_ALL_ACCESS};
+    if (strcmp(user, "S-1-5-18") != 0)
+        aces[n++] = (expected_ace){"S-1-5-18", SYNCHRONIZE | MUTEX_MODIFY_STATE | READ_CONTROL};
+    if (check->access != WINSHM_ACCESS_OWNER_ONLY)
+        aces[n++] = (expected_ace){"S-1-5-11", SYNCHRONIZE | MUTEX_MODIFY_STATE};
+    check_descriptor(mutex, user, aces, n);
+    CloseHandle(mutex);
+    check->checked = 1;
+    return 0;
+}
+
+Test(presets, the_init_mutex_gets_the_same_preset)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; ++i) {
+        winshm_permissions perm = {0};
+        winshm_options options = {0};
+        winshm shm = {0};
+        mutex_check check = {0};
+        int created = 0;
+        check.name = unique_name("preset_mutex");
+        check.access = presets[i];
+        perm.access = presets[i];
+        options.permissions = &perm;
+        assert_result(winshm_open_or_init(&shm, check.name, WINSHM_READ_WRITE, 1, &options, check_mutex_dacl, &check,
+                                          1000, &created), WINSHM_OK, 0);
+        cr_assert(check.checked);
+        assert_preset(winshm_get_handle(&shm), presets[i]);
+        winshm_close(&shm);
+    }
+}
+
 Test(presets, the_creator_opens_with_every_mode)
 {
     const winshm_mode modes[] = {WINSHM_READ_ONLY, WINSHM_READ_WRITE, WINSHM_COPY_ON_WRITE};

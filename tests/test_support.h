@@ -21,4 +21,53 @@ static inline size_t page_size(void)
     return winshm_page_size();
 }
 
+/* ---- winshm_open_or_init: what the initialisers of the tests write ----
+ * A count of init runs in the first 4 bytes (LONG), then a pattern. */
+static inline unsigned char init_pattern_byte(size_t i)
+{
+    return (unsigned char)((i * 131u) + 7u + (i >> 12));
+}
+
+typedef struct init_job {
+    size_t size;      /* bytes init fills */
+    DWORD sleep_ms;   /* in the middle */
+    HANDLE halfway;   /* set when half is written (NULL: none) */
+    int hang;         /* never return (the test kills this process) */
+    int fail;         /* return this */
+} init_job;
+
+static inline int test_init(const winshm_view *view, void *context)
+{
+    const init_job *job = (const init_job *)context;
+    unsigned char *p = (unsigned char *)view->data;
+    size_t i;
+    InterlockedIncrement((volatile LONG *)view->data);
+    for (i = 4; i < job->size; ++i) {
+        p[i] = init_pattern_byte(i);
+        if (i == job->size / 2) {
+            if (job->halfway)
+                SetEvent(job->halfway);
+            if (job->sleep_ms)
+                Sleep(job->sleep_ms);
+            while (job->hang)
+                Sleep(1000);
+        }
+    }
+    return job->fail;
+}
+
+/* 0 if [4, size) holds the whole pattern and init ran `runs` times, else
+ * 1 + the first bad offset's distance from the end (never 0). */
+static inline size_t check_init_pattern(const void *data, size_t size, LONG runs)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i;
+    if (*(const volatile LONG *)data != runs)
+        return size + 1;
+    for (i = 4; i < size; ++i)
+        if (p[i] != init_pattern_byte(i))
+            return size - i;
+    return 0;
+}
+
 #endif

@@ -24,6 +24,15 @@
 #endif
 #endif
 
+/* An initialiser for winshm_open_or_init: writes one byte. */
+#define WINSHM_TU_INIT_NAME2(tu) tu##_init
+#define WINSHM_TU_INIT_NAME(tu) WINSHM_TU_INIT_NAME2(tu)
+static int WINSHM_TU_INIT_NAME(WINSHM_TU)(const winshm_view *view, void *context)
+{
+    *(unsigned char *)view->data = *(const unsigned char *)context;
+    return 0;
+}
+
 #ifdef __cplusplus
 extern "C" int WINSHM_TU(void);
 #define ZEROED {} /* C++: value-initialised */
@@ -101,6 +110,18 @@ int WINSHM_TU(void)
         perm.access = WINSHM_ACCESS_OWNER_ONLY;
         options.permissions = &perm;
         failures += winshm_create_unique(&shm, 0, WINSHM_READ_WRITE, 1, &options) != WINSHM_OK;
+        winshm_close(&shm);
+    }
+    {
+        static const unsigned char seven = 7;
+        void *context = (void *)&seven;
+        failures += winshm_open_or_init(&shm, "Local\\winshm_compile_init", WINSHM_READ_WRITE, 1, 0,
+                                        WINSHM_TU_INIT_NAME(WINSHM_TU), context, WINSHM_INFINITE, &created) != WINSHM_OK;
+        failures += winshm_open_or_init_w(&other, L"Local\\winshm_compile_init", WINSHM_READ_ONLY, 0, 0, 0, 0, 1000,
+                                          &created) != WINSHM_OK || created != 0;
+        failures += winshm_map(&other, WINSHM_READ_ONLY, 0, 1, &view) != WINSHM_OK || *(unsigned char *)view.data != 7;
+        winshm_unmap(&view);
+        winshm_close(&other);
         winshm_close(&shm);
     }
     return failures;
