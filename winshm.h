@@ -2187,6 +2187,211 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
 }
 #endif
 
+/* ==================================================================== C++ */
+/* Owning, move-only C++ types over the C API, unless WINSHM_NO_CPP is
+ * defined (C++11 or later). No exceptions and no standard header: every
+ * member returns the C function's winshm_result, with the same contract
+ * (GetLastError(), nothing left behind on failure). bool replaces the C
+ * API's int flags. They are in the global namespace, prefixed, because a
+ * namespace winshm would clash with the C type winshm. */
+#if defined(__cplusplus) && !defined(WINSHM_NO_CPP) && \
+    (__cplusplus >= 201103L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201103L))
+
+/* Owns one winshm: the destructor closes it. Move-only; a moved-from object
+ * is empty. Every constructor member needs an empty object (else
+ * INVALID_ARGUMENT, and it keeps what it held). */
+class winshm_section {
+public:
+    winshm_section() noexcept : shm_() {}                         /* empty */
+    ~winshm_section() { winshm_close(&shm_); }
+    winshm_section(winshm_section &&other) noexcept : shm_() { winshm_move(&shm_, &other.shm_); }
+    /* Closes what this held first; self-move does nothing. */
+    winshm_section &operator=(winshm_section &&other) noexcept
+    {
+        winshm_move(&shm_, &other.shm_);
+        return *this;
+    }
+    winshm_section(const winshm_section &) = delete;
+    winshm_section &operator=(const winshm_section &) = delete;
+    void swap(winshm_section &other) noexcept { winshm_swap(&shm_, &other.shm_); }
+
+    /* As winshm_create_only; a nullptr name creates an unnamed section. */
+    winshm_result create_only(const char *name, winshm_mode mode, uint64_t size,
+                              const winshm_permissions *perm = nullptr) noexcept
+    {
+        return winshm_create_only(&shm_, name, mode, size, perm);
+    }
+    winshm_result create_only(const wchar_t *name, winshm_mode mode, uint64_t size,
+                              const winshm_permissions *perm = nullptr) noexcept
+    {
+        return winshm_create_only_w(&shm_, name, mode, size, perm);
+    }
+    winshm_result create_only(decltype(nullptr), winshm_mode mode, uint64_t size,
+                              const winshm_permissions *perm = nullptr) noexcept
+    {
+        return winshm_create_only(&shm_, nullptr, mode, size, perm);
+    }
+    /* As winshm_open_or_create; *created (may be nullptr) tells which. */
+    winshm_result open_or_create(const char *name, winshm_mode mode, uint64_t size,
+                                 const winshm_permissions *perm = nullptr, bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_open_or_create(&shm_, name, mode, size, perm, &made);
+        set_flag(created, made);
+        return r;
+    }
+    winshm_result open_or_create(const wchar_t *name, winshm_mode mode, uint64_t size,
+                                 const winshm_permissions *perm = nullptr, bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_open_or_create_w(&shm_, name, mode, size, perm, &made);
+        set_flag(created, made);
+        return r;
+    }
+    /* As winshm_open_only. */
+    winshm_result open_only(const char *name, winshm_mode mode) noexcept { return winshm_open_only(&shm_, name, mode); }
+    winshm_result open_only(const wchar_t *name, winshm_mode mode) noexcept
+    {
+        return winshm_open_only_w(&shm_, name, mode);
+    }
+    /* As winshm_create_ex; a nullptr name creates an unnamed section. */
+    winshm_result create_ex(const char *name, winshm_mode mode, uint64_t size, const winshm_options *options = nullptr,
+                            bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_create_ex(&shm_, name, mode, size, options, &made);
+        set_flag(created, made);
+        return r;
+    }
+    winshm_result create_ex(const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_options *options = nullptr,
+                            bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_create_ex_w(&shm_, name, mode, size, options, &made);
+        set_flag(created, made);
+        return r;
+    }
+    winshm_result create_ex(decltype(nullptr), winshm_mode mode, uint64_t size, const winshm_options *options = nullptr,
+                            bool *created = nullptr) noexcept
+    {
+        return create_ex(static_cast<const char *>(nullptr), mode, size, options, created);
+    }
+    /* As winshm_create_unique. */
+    winshm_result create_unique(const char *prefix, winshm_mode mode, uint64_t size,
+                                const winshm_options *options = nullptr) noexcept
+    {
+        return winshm_create_unique(&shm_, prefix, mode, size, options);
+    }
+    /* As winshm_open_or_init. */
+    winshm_result open_or_init(const char *name, winshm_mode mode, uint64_t size, const winshm_options *options,
+                               winshm_init_fn init, void *context, uint32_t timeout_ms, bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_open_or_init(&shm_, name, mode, size, options, init, context, timeout_ms, &made);
+        set_flag(created, made);
+        return r;
+    }
+    winshm_result open_or_init(const wchar_t *name, winshm_mode mode, uint64_t size, const winshm_options *options,
+                               winshm_init_fn init, void *context, uint32_t timeout_ms, bool *created = nullptr) noexcept
+    {
+        int made = 0;
+        winshm_result r = winshm_open_or_init_w(&shm_, name, mode, size, options, init, context, timeout_ms, &made);
+        set_flag(created, made);
+        return r;
+    }
+    /* As winshm_adopt: takes ownership of handle on success only. */
+    winshm_result adopt(void *handle, winshm_mode mode) noexcept { return winshm_adopt(&shm_, handle, mode); }
+    /* As winshm_duplicate. */
+    winshm_result duplicate(void *target_process, winshm_mode mode, bool inheritable, void **handle) const noexcept
+    {
+        return winshm_duplicate(&shm_, target_process, mode, inheritable ? 1 : 0, handle);
+    }
+    /* As winshm_close: empty afterwards; mappings stay valid. */
+    void close() noexcept { winshm_close(&shm_); }
+
+    bool is_open() const noexcept { return winshm_is_open(&shm_) != 0; }
+    explicit operator bool() const noexcept { return is_open(); }
+    const char *name() const noexcept { return winshm_get_name(&shm_); }
+    const wchar_t *name_w() const noexcept { return winshm_get_name_w(&shm_); }
+    winshm_mode mode() const noexcept { return winshm_get_mode(&shm_); }
+    uint64_t size() const noexcept { return winshm_get_size(&shm_); }
+    unsigned flags() const noexcept { return winshm_get_flags(&shm_); }
+    void *handle() const noexcept { return winshm_get_handle(&shm_); } /* still owned by this object */
+    winshm *get() noexcept { return &shm_; }                            /* the C object, for C calls */
+    const winshm *get() const noexcept { return &shm_; }
+
+private:
+    /* Sets *flag without touching GetLastError(). */
+    static void set_flag(bool *flag, int value) noexcept
+    {
+        if (flag)
+            *flag = value != 0;
+    }
+    winshm shm_;
+};
+
+inline void swap(winshm_section &a, winshm_section &b) noexcept { a.swap(b); }
+
+/* Owns one winshm_view: the destructor unmaps it. Move-only; a moved-from
+ * object is empty. A mapping outlives the section it came from. */
+class winshm_mapping {
+public:
+    winshm_mapping() noexcept : view_() {}                        /* empty */
+    ~winshm_mapping() { winshm_unmap(&view_); }
+    winshm_mapping(winshm_mapping &&other) noexcept : view_(other.view_) { other.view_ = winshm_view(); }
+    /* Unmaps what this held first; self-move does nothing. */
+    winshm_mapping &operator=(winshm_mapping &&other) noexcept
+    {
+        if (this != &other) {
+            winshm_unmap(&view_);
+            view_ = other.view_;
+            other.view_ = winshm_view();
+        }
+        return *this;
+    }
+    winshm_mapping(const winshm_mapping &) = delete;
+    winshm_mapping &operator=(const winshm_mapping &) = delete;
+    void swap(winshm_mapping &other) noexcept
+    {
+        winshm_view held = view_;
+        view_ = other.view_;
+        other.view_ = held;
+    }
+
+    /* As winshm_map, winshm_map_at and winshm_map_mirrored: the mapping must
+     * be empty (else INVALID_ARGUMENT, and it keeps what it held). */
+    winshm_result map(const winshm_section &section, winshm_mode mode, uint64_t offset = 0, size_t size = 0) noexcept
+    {
+        return winshm_map(section.get(), mode, offset, size, &view_);
+    }
+    winshm_result map_at(const winshm_section &section, winshm_mode mode, uint64_t offset, size_t size,
+                         void *address) noexcept
+    {
+        return winshm_map_at(section.get(), mode, offset, size, address, &view_);
+    }
+    winshm_result map_mirrored(const winshm_section &section, winshm_mode mode, uint64_t offset, size_t size) noexcept
+    {
+        return winshm_map_mirrored(section.get(), mode, offset, size, &view_);
+    }
+    /* As winshm_commit. */
+    winshm_result commit(size_t offset, size_t size) const noexcept { return winshm_commit(&view_, offset, size); }
+    /* As winshm_unmap: empty afterwards. */
+    void unmap() noexcept { winshm_unmap(&view_); }
+
+    void *data() const noexcept { return view_.data; }
+    size_t size() const noexcept { return view_.size; }
+    template <class T> T *as() const noexcept { return static_cast<T *>(view_.data); }
+    explicit operator bool() const noexcept { return view_.base_ != nullptr; }
+    const winshm_view *get() const noexcept { return &view_; }
+
+private:
+    winshm_view view_;
+};
+
+inline void swap(winshm_mapping &a, winshm_mapping &b) noexcept { a.swap(b); }
+
+#endif /* C++ */
+
 #endif /* WINSHM_H */
 
 /*

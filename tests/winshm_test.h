@@ -234,9 +234,11 @@ static inline void race_round_with(const char *how, int children, uint64_t size)
     const char *done_name = unique_name("race_done");
     HANDLE start = make_event(start_name), done = make_event(done_name);
     HANDLE processes[64];
-    winshm shm = {0};
-    winshm_view view = {0};
+    winshm shm;
+    winshm_view view;
     int i, creators = 0, openers = 0, waited;
+    memset(&shm, 0, sizeof shm); /* = {0} warns in C++ (missing initialisers) */
+    memset(&view, 0, sizeof view);
     cr_assert_leq(children, 64);
     for (i = 0; i < children; ++i)
         processes[i] = start_child("%s %s %llu %s %s", how, name, (unsigned long long)size, start_name, done_name);

@@ -48,6 +48,24 @@ for tc in "${!toolchains[@]}"; do
     done
   done
 done
+# The C++ classes: every member, C++11 to C++20, without exceptions, with
+# <windows.h> or not, two units linked; and WINSHM_NO_CPP, under which they
+# are gone (no_cpp.cpp declares classes of the same names).
+cpp_src=$root/tests/compile/use_cpp.cpp
+for tc in "${!toolchains[@]}"; do
+  IFS='|' read -r cc cxx ldflags <<<"${toolchains[$tc]}"
+  for lang in c++11 c++14 c++17 c++20; do
+    for mode in alone windows-before windows-after; do
+      read -r windows defines <<<"${modes[$mode]}"
+      cell=classes.$tc.$lang.$mode
+      base="$cxx -x c++ -std=$lang -fno-exceptions $warnings -I$root -DWINSHM_TU_WINDOWS=$windows"
+      d=$work/$cell
+      echo "$cell|mkdir -p $d && $base -DWINSHM_TU=unit_a -DWINSHM_TU_MAIN=2 -c $cpp_src -o $d/a.o && $base -DWINSHM_TU=unit_b -c $cpp_src -o $d/b.o && ${cxx%% -isystem*} $d/a.o $d/b.o -o $d/two.exe $ldflags" >> "$jobs"
+    done
+  done
+  echo "no-cpp.$tc|mkdir -p $work/no-cpp.$tc && $cxx -x c++ -std=c++11 $warnings -I$root -c $root/tests/compile/no_cpp.cpp -o $work/no-cpp.$tc/no_cpp.o" >> "$jobs"
+done
+
 # Each documented WINSHM_API value, in a file that calls one function: the
 # functions it does not call must not warn (-Wunused-function).
 one=$root/tests/compile/one_function.c
