@@ -86,6 +86,31 @@ static void w_map_twice(void)
     winshm_unmap(&b);
 }
 
+/* The initialisation handshake on a section that is initialised already,
+ * against open_or_create of the same section: what the handshake costs. */
+#define NAME_INIT "Local\\winshm_bench_initialised"
+static int init_nothing(const winshm_view *view, void *context)
+{
+    (void)view;
+    (void)context;
+    return 0;
+}
+static void w_open_or_init(void)
+{
+    winshm shm = {0};
+    int created;
+    CHECK(winshm_open_or_init(&shm, NAME_INIT, WINSHM_READ_WRITE, 4096, NULL, init_nothing, NULL, WINSHM_INFINITE,
+                              &created) == WINSHM_OK && !created);
+    winshm_close(&shm);
+}
+static void w_open_or_create_initialised(void)
+{
+    winshm shm = {0};
+    int created;
+    CHECK(winshm_open_or_create(&shm, NAME_INIT, WINSHM_READ_WRITE, 4096, NULL, &created) == WINSHM_OK && !created);
+    winshm_close(&shm);
+}
+
 /* ---- raw Win32, as little as does the job correctly ---- */
 static void r_create_map_close(void)
 {
@@ -329,6 +354,15 @@ int main(int argc, char **argv)
     compare("size query", w_size, r_size, BOOST_OP(boost_size), rounds, calls * 100);
     compare("map+unmap 64 KiB at offset 100003", w_map_unaligned, r_map_unaligned, BOOST_OP(boost_map_unaligned), rounds, calls);
     compare("map_mirrored+unmap 64 KiB, vs 2 maps", w_map_mirrored, w_map_twice, NULL, rounds, calls);
+    {
+        winshm initialised = {0};
+        int created;
+        CHECK(winshm_open_or_init(&initialised, NAME_INIT, WINSHM_READ_WRITE, 4096, NULL, init_nothing, NULL, 0,
+                                  &created) == WINSHM_OK);
+        compare("open_or_init (ready)+close, vs open_or_create", w_open_or_init, w_open_or_create_initialised, NULL, rounds,
+                calls);
+        winshm_close(&initialised);
+    }
     {
         /* Enough reserved for every call of every round, plus the warm-up. */
         const uint64_t reserved = (uint64_t)(rounds + 1) * (uint64_t)calls * COMMIT_STEP + COMMIT_STEP;

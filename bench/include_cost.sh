@@ -17,6 +17,8 @@ printf '#include <windows.h>\nint main(void) { return GetLastError() != 0; }\n' 
 printf 'int main(void) { return 0; }\n' > "$tmp/empty.c"
 printf '#include <boost/interprocess/windows_shared_memory.hpp>\n#include <boost/interprocess/mapped_region.hpp>\nint main() { return 0; }\n' > "$tmp/boost.cpp"
 printf '#include "winshm.h"\nint main() { return winshm_is_open(0); }\n' > "$tmp/winshm_cpp.cpp"
+printf '#define WINSHM_NO_CPP\n#include "winshm.h"\nint main() { return winshm_is_open(0); }\n' > "$tmp/winshm_nocpp.cpp"
+printf '#include "winshm.h"\nint main() { winshm_section s; winshm_mapping m; return s.create_only(nullptr, WINSHM_READ_WRITE, 1) + m.map(s, WINSHM_READ_WRITE); }\n' > "$tmp/winshm_classes.cpp"
 compile() {
   case $1 in
     *.cpp) "$cxx" -std=c++17 -fsyntax-only -I"$root" ${boost:+-isystem "$boost"} "$1" ;;
@@ -24,7 +26,7 @@ compile() {
   esac
 }
 time_one() { local start end; start=$(date +%s%N); compile "$1"; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
-files="empty winshm windows winshm_cpp"
+files="empty winshm windows winshm_cpp winshm_nocpp winshm_classes"
 [ -n "$boost" ] && files="$files boost"
 declare -A samples
 for round in $(seq 15); do
@@ -40,7 +42,9 @@ echo
 echo "| file includes | ms |"
 echo "|---|---|"
 echo "| winshm.h (C, gcc) | $(median "${samples[winshm]}") |"
-echo "| winshm.h (C++, g++) | $(median "${samples[winshm_cpp]}") |"
+echo "| winshm.h (C++, g++, WINSHM_NO_CPP: the C API only) | $(median "${samples[winshm_nocpp]}") |"
+echo "| winshm.h (C++, g++, with the classes) | $(median "${samples[winshm_cpp]}") |"
+echo "| winshm.h (C++, g++, the classes used) | $(median "${samples[winshm_classes]}") |"
 echo "| <windows.h> (C, gcc) | $(median "${samples[windows]}") |"
 [ -n "$boost" ] && echo "| Boost windows_shared_memory.hpp + mapped_region.hpp (C++, g++) | $(median "${samples[boost]}") |"
 awk -v w="$(median "${samples[winshm]}")" -v s="$(median "${samples[windows]}")" \

@@ -40,6 +40,7 @@
 #define WINSHM_RING_BUFFER_H
 
 #include <windows.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +77,16 @@ static inline void winshm_ring_pause(void) { }
 #define WINSHM_RING_LENGTH_BYTES 8u        /* the length word before each message */
 #define WINSHM_RING_DEFAULT_SPIN 4000      /* pauses before a blocking call sleeps */
 
+/* The shared header, at the start of the section. It is the same for 32- and
+ * 64-bit processes, so the two widths can share a ring:
+ *   - fixed-width fields only (int64_t, uint64_t, and LONG, which is 32 bits
+ *     in both Windows ABIs); no pointer, size_t or long long-vs-long guess;
+ *   - every 64-bit field at an offset that is a multiple of 8 from the start
+ *     of the view, which is on the allocation granularity: so aligned;
+ *   - the 64-bit positions are read and written with 64-bit atomics, which
+ *     are single instructions on x86 too (cmpxchg8b, or an SSE/x87 8-byte
+ *     move), never two 32-bit halves. The layout check below fails the build
+ *     of a header that would differ between widths. */
 typedef struct winshm_ring_header {
     volatile int64_t head;           /* bytes published; only the writer stores it */
     char pad_head[56];
@@ -89,6 +100,10 @@ typedef struct winshm_ring_header {
     uint64_t magic;
     uint64_t capacity;
 } winshm_ring_header;
+typedef char winshm_ring_header_layout_is_fixed[
+    (offsetof(winshm_ring_header, tail) == 64 && offsetof(winshm_ring_header, reader_sleeping) == 128 &&
+     offsetof(winshm_ring_header, magic) == 192 && offsetof(winshm_ring_header, capacity) == 200 &&
+     sizeof(winshm_ring_header) == 208) ? 1 : -1];
 
 /* The ring's own results; a winshm failure is WINSHM_RING_SHM_FAILED, with the
  * library's result in ring.shm_result and the Windows error in GetLastError(). */

@@ -3,7 +3,11 @@
  * writes each message in place, and ends with the stream's checksum, which
  * the reader compares with its own.
  *
- *   ring_writer.exe [total_bytes] [max_message]   default: 1 GB, 256 KiB
+ *   ring_writer.exe [total_bytes] [max_message] [reader]
+ *
+ * Defaults: 1 GB, 256 KiB, and the ring_reader.exe beside this program. A
+ * reader of the other width (32-bit against 64-bit) works the same: the
+ * ring's shared layout is the same in both (see ring_buffer.h).
  */
 #include <windows.h>
 #include <stdio.h>
@@ -43,6 +47,11 @@ int main(int argc, char **argv)
     GetModuleFileNameW(NULL, reader_path, MAX_PATH);
     slash = wcsrchr(reader_path, L'\\');
     wcscpy(slash ? slash + 1 : reader_path, L"ring_reader.exe");
+    if (argc > 3 && MultiByteToWideChar(CP_UTF8, 0, argv[3], -1, reader_path, MAX_PATH) == 0) {
+        fprintf(stderr, "writer: bad reader path\n");
+        winshm_ring_close(&r);
+        return 2;
+    }
     swprintf(command, sizeof command / sizeof command[0], L"ring_reader.exe %hs %llu %llu", name, total,
              (unsigned long long)max);
     if (!CreateProcessW(reader_path, command, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process)) {

@@ -55,6 +55,17 @@
  *   init-wait NAME SIZE       open_or_init with init NULL, no timeout; check the pattern
  *   hold-mutex NAME READY     create the handshake mutex of NAME owned, signal READY,
  *                             sleep until killed
+ * For the cross-width tests (the parent is the other width):
+ *   w-check NAME SIZE FLAGS TEXT REPLY
+ *                             open_only read-write; the size, flags and name must be what
+ *                             the parent made, TEXT at offset 0; write REPLY at the second page
+ *   w-ooc NAME SIZE           open_or_create an existing section: exit 0 if it opened (not
+ *                             created) one of at least SIZE bytes
+ *   w-large NAME SIZE OFFSET TEXT
+ *                             open_only read-write a reserve-only section of exactly SIZE
+ *                             bytes (above 4 GiB); a whole-section view must be OUT_OF_RANGE
+ *                             in a 32-bit process (never truncated) and work in a 64-bit one;
+ *                             map 64 KiB at OFFSET, commit, check TEXT, write "seen" after it
  *
  * Exit codes above 100 mean a step failed: 100 + step. */
 #include <windows.h>
@@ -250,6 +261,56 @@ static int reserve_follow(const char *name, uint32_t pages)
 }
 
 
+/* The cross-width commands: what a process of the other width made. */
+static int width_command(char **argv)
+{
+    winshm shm = {0};
+    winshm_view view = {0};
+    uint64_t size = strtoull(argv[3], NULL, 10);
+    if (strcmp(argv[1], "w-check") == 0) {
+        unsigned flags = (unsigned)strtoul(argv[4], NULL, 10);
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
+            return 101;
+        if (winshm_get_size(&shm) != size)
+            return 102;
+        if (winshm_get_flags(&shm) != flags || strcmp(winshm_get_name(&shm), argv[2]) != 0)
+            return 103;
+        if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) != WINSHM_OK || winshm_commit(&view, 0, 0) != WINSHM_OK)
+            return 104;
+        if (strcmp((const char *)view.data, argv[5]) != 0)
+            return 105;
+        memcpy((char *)view.data + winshm_page_size(), argv[6], strlen(argv[6]) + 1);
+    } else if (strcmp(argv[1], "w-ooc") == 0) {
+        int created = -1;
+        if (winshm_open_or_create(&shm, argv[2], WINSHM_READ_WRITE, size, NULL, &created) != WINSHM_OK)
+            return 101;
+        if (created != 0 || winshm_get_size(&shm) < size)
+            return 102;
+    } else {
+        uint64_t offset = strtoull(argv[4], NULL, 10);
+        winshm_result whole;
+        if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)
+            return 101;
+        if (winshm_get_size(&shm) != size || winshm_get_flags(&shm) != WINSHM_RESERVE)
+            return 102;
+        whole = winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view);
+        if (sizeof(void *) == 4 ? (whole != WINSHM_ERROR_OUT_OF_RANGE || view.data || view.size) : whole != WINSHM_OK)
+            return 103;
+        if (whole == WINSHM_OK && view.size != size)
+            return 104;
+        winshm_unmap(&view);
+        if (winshm_map(&shm, WINSHM_READ_WRITE, offset, 65536, &view) != WINSHM_OK ||
+            winshm_commit(&view, 0, 0) != WINSHM_OK)
+            return 105;
+        if (strcmp((const char *)view.data, argv[5]) != 0)
+            return 106;
+        memcpy((char *)view.data + strlen(argv[5]) + 1, "seen", 5);
+    }
+    winshm_unmap(&view);
+    winshm_close(&shm);
+    return 0;
+}
+
 /* The open_or_init commands. */
 static int init_command(char **argv)
 {
@@ -304,6 +365,9 @@ static int run(int argc, char **argv)
     winshm_view view = {0};
     if (argc < 3)
         return 100;
+    if ((strcmp(argv[1], "w-check") == 0 && argc == 7) || (strcmp(argv[1], "w-ooc") == 0 && argc == 4) ||
+        (strcmp(argv[1], "w-large") == 0 && argc == 6))
+        return width_command(argv);
     if ((strcmp(argv[1], "init") == 0 && argc == 7) || (strcmp(argv[1], "init-hang") == 0 && argc == 5) ||
         (strcmp(argv[1], "init-wait") == 0 && argc == 4) || (strcmp(argv[1], "hold-mutex") == 0 && argc == 4))
         return init_command(argv);

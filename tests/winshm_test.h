@@ -130,9 +130,26 @@ static inline void scribble_empty_view(winshm_view *view)
 
 /* ---- child processes: tests/child.c, built next to the test programs ---- */
 
+#ifdef WINSHM_OTHER_WIDTH_CHILD
+/* Non-zero: start_child starts the other width's child (tests/test_widths.c),
+ * WINSHM_OTHER_WIDTH_CHILD, built by scripts/test.sh in the same run. */
+static int child_of_other_width;
+#endif
+
 static inline void child_path(wchar_t *out, size_t cap)
 {
-    DWORD n = GetModuleFileNameW(NULL, out, (DWORD)cap);
+    DWORD n;
+#ifdef WINSHM_OTHER_WIDTH_CHILD
+    if (child_of_other_width) {
+        cr_assert_lt(wcslen(WINSHM_OTHER_WIDTH_CHILD), cap);
+        wcscpy(out, WINSHM_OTHER_WIDTH_CHILD);
+        cr_assert_neq(GetFileAttributesW(out), INVALID_FILE_ATTRIBUTES,
+                      "the other width's winshm_child.exe (%ls) is missing: scripts/test.sh builds both widths "
+                      "before it runs either Wine 10 configuration", out);
+        return;
+    }
+#endif
+    n = GetModuleFileNameW(NULL, out, (DWORD)cap);
     cr_assert(n > 0 && n < cap);
     while (n > 0 && out[n - 1] != L'\\' && out[n - 1] != L'/')
         --n;
