@@ -1,4 +1,4 @@
-/* winshm.h - Windows native shared memory in one header, v0.2.0
+/* winshm.h - Windows native shared memory in one header, v0.3.0
  *
  * Pagefile-backed sections, named or unnamed, over CreateFileMappingW,
  * OpenFileMappingW and MapViewOfFile. Include it and link kernel32; there is
@@ -25,6 +25,8 @@
  *   winshm_create_ex[_w]      either of the two above, with options: reserve-only
  *                             sections (WINSHM_RESERVE) that commit on demand
  *   winshm_create_unique      a new section under a random name nobody can squat
+ *   winshm_open_or_init[_w]   open_or_create, but nobody sees it before it is
+ *                             initialised, even when an initialiser crashes
  *   winshm_close / winshm_move / winshm_swap
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
  *   winshm_get_flags / winshm_get_handle   O(1) queries: no system call, no allocation
@@ -35,6 +37,8 @@
  *   winshm_page_size / winshm_allocation_granularity   the system's geometry
  *   winshm_duplicate / winshm_adopt  share a section by handle, with reduced rights
  *   winshm_result_string      a short English text for each result code
+ * C++ (C++11 and later, unless WINSHM_NO_CPP): winshm_section and
+ * winshm_mapping own a winshm and a winshm_view, move-only; see the end.
  *
  * Objects, threads and lifetime:
  *   - A winshm and a winshm_view are plain structs you own. Zeroed means
@@ -62,6 +66,7 @@
  *   WINSHM_MALLOC, WINSHM_FREE   the allocator for the name copies (both or
  *                  neither; like malloc and free: void *, NULL on failure);
  *                  default malloc and free.
+ *   WINSHM_NO_CPP  leaves out the C++ classes.
  *   WINSHM_RANDOM(buffer, bytes)   the cryptographic generator behind
  *                  winshm_create_unique: fills `bytes` bytes at `buffer` and
  *                  evaluates to 0, or to a Windows error (ERROR_NOT_SUPPORTED
@@ -72,9 +77,15 @@
  *                  where placeholders exist, so both paths can be tested.
  *                  Default 1.
  *
- * Versions: CHANGELOG.md. 0.3.0 refuses a view that is still mapped;
- * 0.2.0 added create_ex, commit, reserve-only sections, map_at,
- * map_mirrored, access presets and create_unique.
+ * Sharing across widths: a section, its handles and its commits work the
+ * same between 32- and 64-bit processes. What you put in it must too: only
+ * fixed-width types (no pointers, size_t or long-vs-long-long guesses),
+ * 64-bit fields 8-aligned from the start of the view, and 64-bit atomics
+ * (single instructions on x86 too) for anything shared that changes.
+ *
+ * Versions: CHANGELOG.md. 0.3.0 adds open_or_init and the C++ classes, and
+ * refuses a view that is still mapped; 0.2.0 added create_ex, commit,
+ * reserve-only sections, map_at, map_mirrored, access presets, create_unique.
  *
  * Full manual: README.md. Licence: MIT, at the end of this file.
  */
@@ -82,9 +93,9 @@
 #define WINSHM_H
 
 #define WINSHM_VERSION_MAJOR 0
-#define WINSHM_VERSION_MINOR 2
+#define WINSHM_VERSION_MINOR 3
 #define WINSHM_VERSION_PATCH 0
-#define WINSHM_VERSION_STRING "0.2.0"
+#define WINSHM_VERSION_STRING "0.3.0"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -1453,7 +1464,7 @@ WINSHM_API uint64_t winshm_impl_trailer_check(const winshm_impl_trailer *t)
 }
 
 /* The state with acquire ordering: what init wrote is visible once READY is. */
-WINSHM_API long winshm_impl_load_acquire(volatile long *p)
+WINSHM_API long winshm_impl_load_acquire(volatile long *p) /* NOLINT(readability-non-const-parameter): MSVC's intrinsic takes it non-const */
 {
 #if defined(__GNUC__) || defined(__clang__)
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
@@ -1462,7 +1473,7 @@ WINSHM_API long winshm_impl_load_acquire(volatile long *p)
 #endif
 }
 
-WINSHM_API void winshm_impl_store_release(volatile long *p, long value)
+WINSHM_API void winshm_impl_store_release(volatile long *p, long value) /* NOLINT(readability-non-const-parameter): it is written */
 {
 #if defined(__GNUC__) || defined(__clang__)
     __atomic_store_n(p, value, __ATOMIC_RELEASE);
@@ -1639,7 +1650,6 @@ WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8,
 {
     winshm staged;
     void *mutex = WINSHM_IMPL_NULL;
-    unsigned long waited;
     int fresh = 0;
     winshm_impl_error error;
     winshm_result r = winshm_impl_check_target(shm, mode, created);
@@ -1662,7 +1672,7 @@ WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8,
     if (error)
         return winshm_impl_fail_with(error, 1);
     if (mutex) {
-        waited = WaitForSingleObject(mutex, timeout_ms);
+        const unsigned long waited = WaitForSingleObject(mutex, timeout_ms);
         if (waited == WINSHM_IMPL_WAIT_TIMEOUT) {
             CloseHandle(mutex);
             return winshm_impl_fail(WINSHM_ERROR_TIMEOUT, WINSHM_IMPL_ERROR_TIMEOUT);
