@@ -26,6 +26,8 @@ typedef struct section_model {
     int reserve;            /* reserve-only: pages need winshm_commit in each view */
     int handles, views;
     unsigned char *bytes;
+    int ready_known;        /* open_or_init marked it READY, and ready_trailer holds what it wrote */
+    unsigned char ready_trailer[36]; /* the trailer's checked fields (the library's layout) */
 } section_model;
 
 typedef struct slot_model {
@@ -359,6 +361,124 @@ static void step_constructor(int kind)
     ++sections[owner].handles;
 }
 
+/* ---- open_or_init ----
+ * The last 64 bytes of a section belong to the library; of them, the first
+ * 36 (magic, sizes, check, state) decide READY, and the state (bytes 32-35)
+ * is set to 0 before init runs. The model learns what the library wrote
+ * after each successful init, and predicts READY as "those 36 bytes are
+ * unchanged since": a write through a view that touches them undoes it. */
+enum { TRAILER = 64, TRAILER_CHECKED = 36, TRAILER_STATE = 32 };
+
+typedef struct model_init { uint32_t seed; int fail; } model_init;
+
+static unsigned char init_byte(uint32_t pattern, uint64_t i)
+{
+    return (unsigned char)(pattern + (i * 2654435761u >> 7));
+}
+
+static int model_init_fn(const winshm_view *view, void *context)
+{
+    const model_init *m = (const model_init *)context;
+    size_t i;
+    if (m->fail)
+        return 1;
+    if (winshm_commit(view, 0, 0) != WINSHM_OK) /* a reserve-only section: commit before writing */
+        return 2;
+    for (i = 0; i < view->size; ++i)
+        ((unsigned char *)view->data)[i] = init_byte(m->seed, i);
+    return 0;
+}
+
+static int model_ready(int id)
+{
+    const section_model *s = &sections[id];
+    return s->ready_known && memcmp(s->bytes + s->size - TRAILER, s->ready_trailer, TRAILER_CHECKED) == 0;
+}
+
+static void step_open_or_init(void)
+{
+    int slot = pick_slot(0), name = random_name(), wide = (int)below(2), with_init = below(3) != 0;
+    int created = -1, expect_created = 0, owner, runs_init = 0;
+    winshm_mode mode = with_init && below(8) != 0 ? WINSHM_READ_WRITE : random_mode();
+    uint64_t size = below(4) == 0 ? 0 : random_size();
+    winshm_options options = {NULL, 0, 0};
+    model_init init;
+    winshm_result expected, got;
+    wchar_t wide_name[128];
+    const char *narrow = name_text(name);
+    init.seed = (uint32_t)next_random();
+    init.fail = below(6) == 0;
+    options.flags = below(4) == 0 ? (unsigned)WINSHM_RESERVE : 0u;
+    options.open_existing = (int)below(2); /* ignored */
+    owner = name >= 0 ? name_owner[name] : -1;
+    /* Windows refuses a read-write view of a section made read-only, and Wine
+     * grants it: the model does not predict which. */
+    if (owner >= 0 && sections[owner].protection != WINSHM_READ_WRITE && (with_init || mode == WINSHM_READ_WRITE))
+        return;
+    note("open_or_init%s(slot %d, %s, %s, %llu, %s%s%s)", wide ? "_w" : "", slot,
+         name >= 0 ? names[name] : name == -1 ? "NULL" : name == -2 ? "\"\"" : "bad", mode_text(mode),
+         (unsigned long long)size, with_init ? (init.fail ? "init failing" : "init") : "no init",
+         options.flags ? ", reserve" : "", options.open_existing ? ", open_existing" : "");
+    if (slots[slot].section >= 0 || !mode_is_valid(mode) || name == -1 ||
+        (with_init && (mode != WINSHM_READ_WRITE || size == 0)))
+        expected = WINSHM_ERROR_INVALID_ARGUMENT;
+    else if (size > ((uint64_t)1 << 63) - PAGE - TRAILER)
+        expected = WINSHM_ERROR_OUT_OF_RANGE;
+    else if (name == -2 || name == -3)
+        expected = WINSHM_ERROR_INVALID_NAME;
+    else if (owner < 0)
+        expected = !with_init ? WINSHM_ERROR_NOT_FOUND : init.fail ? WINSHM_ERROR_NOT_INITIALIZED : WINSHM_OK;
+    else if (size && sections[owner].size < size + TRAILER)
+        expected = WINSHM_ERROR_OUT_OF_RANGE;
+    else if (model_ready(owner))
+        expected = WINSHM_OK;
+    else
+        expected = !with_init ? WINSHM_ERROR_NOT_INITIALIZED : init.fail ? WINSHM_ERROR_NOT_INITIALIZED : WINSHM_OK;
+    runs_init = with_init && expected != WINSHM_ERROR_INVALID_ARGUMENT && expected != WINSHM_ERROR_OUT_OF_RANGE &&
+                expected != WINSHM_ERROR_INVALID_NAME && (owner < 0 || !model_ready(owner));
+    expect_created = runs_init && !init.fail;
+    if (wide && narrow) {
+        if (name == -3) {
+            wide_name[0] = 'x';
+            wide_name[1] = 0xD800;
+            wide_name[2] = 0;
+        } else {
+            MultiByteToWideChar(CP_UTF8, 0, narrow, -1, wide_name, 128);
+        }
+    }
+    got = wide ? winshm_open_or_init_w(&shms[slot], narrow ? wide_name : NULL, mode, size, &options,
+                                       with_init ? model_init_fn : NULL, &init, 1000, &created)
+               : winshm_open_or_init(&shms[slot], narrow, mode, size, &options, with_init ? model_init_fn : NULL,
+                                     &init, 1000, &created);
+    expect_result("open_or_init", got, expected);
+    if (created != expect_created)
+        fail("open_or_init: *created is %d, the model expected %d", created, expect_created);
+    if (runs_init && owner >= 0) /* not READY while init runs */
+        memset(sections[owner].bytes + sections[owner].size - TRAILER + TRAILER_STATE, 0, 4);
+    if (got != WINSHM_OK)
+        return;
+    if (owner < 0)
+        owner = new_section(name, size + TRAILER, WINSHM_READ_WRITE, (options.flags & WINSHM_RESERVE) != 0);
+    slots[slot].section = owner;
+    slots[slot].mode = with_init ? WINSHM_READ_WRITE : mode;
+    ++sections[owner].handles;
+    if (expect_created) {
+        section_model *s = &sections[owner];
+        winshm_view trailer;
+        uint64_t i;
+        memset(&trailer, 0, sizeof trailer);
+        for (i = 0; i < size; ++i)
+            s->bytes[i] = init_byte(init.seed, i);
+        /* learn what the library wrote */
+        if (winshm_map(&shms[slot], WINSHM_READ_ONLY, s->size - TRAILER, TRAILER, &trailer) != WINSHM_OK)
+            fail("open_or_init: cannot map the trailer");
+        memcpy(s->bytes + s->size - TRAILER, trailer.data, TRAILER);
+        memcpy(s->ready_trailer, trailer.data, TRAILER_CHECKED);
+        s->ready_known = 1;
+        winshm_unmap(&trailer);
+    }
+}
+
 static void step_close(void)
 {
     int slot = pick_slot(1);
@@ -638,8 +758,10 @@ int main(int argc, char **argv)
             step_constructor(OPEN_OR_CREATE);
         else if (r < 16)
             step_constructor(OPEN_ONLY);
-        else if (r < 25)
+        else if (r < 22)
             step_constructor(CREATE_EX);
+        else if (r < 25)
+            step_open_or_init();
         else if (r < 33)
             step_close();
         else if (r < 37)
