@@ -2203,7 +2203,9 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
  * member returns the C function's winshm_result, with the same contract
  * (GetLastError(), nothing left behind on failure). bool replaces the C
  * API's int flags. They are in the global namespace, prefixed, because a
- * namespace winshm would clash with the C type winshm. */
+ * namespace winshm would clash with the C type winshm. Their members call
+ * the C functions; define WINSHM_API as `inline` in C++ for one copy of
+ * those across a program's files (the default gives each file its own). */
 #if defined(__cplusplus) && !defined(WINSHM_NO_CPP) && \
     (__cplusplus >= 201103L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201103L))
 
