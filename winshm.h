@@ -293,9 +293,13 @@ typedef int (*winshm_init_fn)(const winshm_view *view, void *context);
  *     NOT_INITIALIZED; size 0 accepts any size, else a section smaller than
  *     size + 64 is OUT_OF_RANGE.
  *   - Found READY: *created = 0 and GetLastError() is ERROR_ALREADY_EXISTS.
- * A dead holder of the mutex is no error: the state says what it left. A
+ * TIMEOUT leaves ERROR_TIMEOUT, NOT_INITIALIZED ERROR_NOT_READY. A dead
+ * holder of the mutex is no error: the state says what it left. A
  * non-mutex object holding the mutex's name is NAME_IN_USE; a name too long
- * with the suffix, INVALID_NAME; a NULL name, INVALID_ARGUMENT.
+ * with the suffix, INVALID_NAME; a NULL name, INVALID_ARGUMENT. A process
+ * that may not create the mutex (Global\ without SeCreateGlobalPrivilege)
+ * joins a handshake in progress; with none running it reads the state
+ * without one, and is ACCESS_DENIED where it would have to initialise.
  * options as for create_ex (WINSHM_RESERVE allowed: init gets a view to
  * pass to winshm_commit); open_existing is ignored. A plain open_only
  * bypasses the handshake; an open_or_create creator defeats it. */
