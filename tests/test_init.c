@@ -3,6 +3,8 @@
  * counts its runs in the first 4 bytes and writes a pattern after them. */
 #include "winshm_test.h"
 
+#include <sddl.h>
+
 /* The trailer: the last 64 bytes of the section (the library's layout). */
 typedef struct trailer {
     uint64_t magic, section_size, data_size, check;
@@ -437,4 +439,34 @@ Test(init, nothing_stays_open_but_the_section, .timeout = 120)
     }
     cr_assert_eq(next_handle_value(), handles);
     cr_assert_eq(winshm_test_live_blocks, winshm_test_blocks_held);
+}
+
+/* A caller that may not create the mutex (CreateMutexW on the existing name
+ * is refused: it asks for every right) joins the handshake by opening it with
+ * only the rights it needs. The mutex here grants all but DELETE. */
+Test(init, a_caller_refused_the_mutexs_full_rights_still_takes_its_turn)
+{
+    const char *name = unique_name("init_join");
+    SECURITY_ATTRIBUTES attributes = {sizeof attributes, NULL, FALSE};
+    init_job job = {0};
+    winshm shm = {0};
+    int created = 0;
+    HANDLE mutex;
+    cr_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA("D:P(D;;0x10000;;;WD)(A;;0x1F0001;;;WD)",
+                                                                    SDDL_REVISION_1, &attributes.lpSecurityDescriptor,
+                                                                    NULL));
+    mutex = CreateMutexW(&attributes, FALSE, widen(mutex_name_of(name)));
+    LocalFree(attributes.lpSecurityDescriptor);
+    cr_assert_not_null(mutex);
+    {
+        HANDLE again = CreateMutexW(NULL, FALSE, widen(mutex_name_of(name)));
+        DWORD error = GetLastError();
+        cr_assert(again == NULL && error == ERROR_ACCESS_DENIED, "creating it again must be refused (error %lu)", error);
+    }
+    job.size = page_size();
+    assert_result(winshm_open_or_init(&shm, name, WINSHM_READ_WRITE, job.size, NULL, test_init, &job, 1000, &created),
+                  WINSHM_OK, 0);
+    cr_assert_eq(created, 1);
+    winshm_close(&shm);
+    CloseHandle(mutex);
 }
