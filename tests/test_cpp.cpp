@@ -37,29 +37,12 @@ struct holdings {
     bool operator==(const holdings &o) const { return handle == o.handle && blocks == o.blocks && mapped == o.mapped; }
 };
 
-static uint64_t mapped_bytes()
-{
-    SYSTEM_INFO info;
-    MEMORY_BASIC_INFORMATION region;
-    uint64_t mapped = 0;
-    GetSystemInfo(&info);
-    for (unsigned char *p = static_cast<unsigned char *>(info.lpMinimumApplicationAddress);
-         p < static_cast<unsigned char *>(info.lpMaximumApplicationAddress);
-         p = static_cast<unsigned char *>(region.BaseAddress) + region.RegionSize) {
-        if (!VirtualQuery(p, &region, sizeof region))
-            break;
-        if (region.State != MEM_FREE && region.Type == MEM_MAPPED)
-            mapped += region.RegionSize;
-    }
-    return mapped;
-}
-
 static holdings now()
 {
     holdings h;
     h.handle = next_handle_value();
     h.blocks = winshm_test_live_blocks;
-    h.mapped = mapped_bytes();
+    h.mapped = address_space_in_use(1);
     return h;
 }
 

@@ -30,6 +30,21 @@ static trailer *trailer_of(const winshm_view *view)
     return (trailer *)((unsigned char *)view->data + view->size - sizeof(trailer));
 }
 
+/* A child initialises `name` and is killed half-way through init; `holder`
+ * (NULL: nobody) opens the section first, bypassing the handshake. */
+static void kill_initialiser_half_way(const char *name, size_t size, winshm *holder, winshm_view *held)
+{
+    const char *halfway_name = unique_name("init_halfway");
+    HANDLE halfway = make_event(halfway_name);
+    HANDLE child = start_child("init-hang %s %llu %s", name, (unsigned long long)size, halfway_name);
+    wait_event(halfway, child);
+    if (holder)
+        open_raw(holder, held, name);
+    cr_assert(TerminateProcess(child, 77));
+    cr_assert_eq(wait_child(child), 77u);
+    CloseHandle(halfway);
+}
+
 Test(init, the_first_caller_initialises_and_the_next_opens)
 {
     const char *name = unique_name("init_first");
@@ -99,18 +114,13 @@ Test(init, sixteen_racing_processes_initialise_once_and_none_sees_it_half_done, 
  * caller initialises the same section again. */
 Test(init, an_initialiser_killed_half_way_is_redone_on_the_same_section, .timeout = 120)
 {
-    const char *name = unique_name("init_killed"), *halfway_name = unique_name("init_halfway");
-    HANDLE halfway = make_event(halfway_name), child;
+    const char *name = unique_name("init_killed");
     const size_t size = 2 * page_size();
     winshm holder = {0}, shm = {0}, reader = {0};
     winshm_view held = {0}, view = {0};
     init_job job = {0};
     int created = 0;
-    child = start_child("init-hang %s %llu %s", name, (unsigned long long)size, halfway_name);
-    wait_event(halfway, child);
-    open_raw(&holder, &held, name);
-    cr_assert(TerminateProcess(child, 77));
-    cr_assert_eq(wait_child(child), 77u);
+    kill_initialiser_half_way(name, size, &holder, &held);
     cr_assert_neq(check_init_pattern(held.data, size, 1), 0, "the killed initialiser cannot have finished");
     /* a reader is told, and does not initialise */
     hold_current_heap_blocks();
@@ -130,22 +140,17 @@ Test(init, an_initialiser_killed_half_way_is_redone_on_the_same_section, .timeou
     winshm_unmap(&held);
     winshm_close(&holder);
     winshm_close(&shm);
-    CloseHandle(halfway);
 }
 
 Test(init, an_initialiser_killed_with_no_other_holder_leaves_a_fresh_start, .timeout = 120)
 {
-    const char *name = unique_name("init_killed_alone"), *halfway_name = unique_name("init_halfway");
-    HANDLE halfway = make_event(halfway_name), child;
+    const char *name = unique_name("init_killed_alone");
     const size_t size = 2 * page_size();
     winshm shm = {0};
     winshm_view view = {0};
     init_job job = {0};
     int created = 0;
-    child = start_child("init-hang %s %llu %s", name, (unsigned long long)size, halfway_name);
-    wait_event(halfway, child);
-    cr_assert(TerminateProcess(child, 77));
-    cr_assert_eq(wait_child(child), 77u);
+    kill_initialiser_half_way(name, size, NULL, NULL);
     job.size = size;
     assert_result(winshm_open_or_init(&shm, name, WINSHM_READ_WRITE, size, NULL, test_init, &job, 5000, &created), WINSHM_OK,
                   0);
@@ -154,7 +159,6 @@ Test(init, an_initialiser_killed_with_no_other_holder_leaves_a_fresh_start, .tim
     cr_assert_eq(check_init_pattern(view.data, size, 1), 0, "a new section, initialised once");
     winshm_unmap(&view);
     winshm_close(&shm);
-    CloseHandle(halfway);
 }
 
 Test(init, an_initialiser_that_fails_leaves_nothing_and_the_next_caller_initialises)

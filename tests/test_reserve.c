@@ -229,16 +229,7 @@ Test(reserve, committing_while_another_process_reads_loses_nothing, .timeout = 1
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     cr_assert_eq(winshm_commit(&view, 0, page_size()), WINSHM_OK);
     child = start_child("reserve-follow %s %u", name, pages);
-    for (i = 1; i <= pages; ++i) {
-        unsigned char *p = (unsigned char *)view.data + (size_t)i * page_size();
-        cr_assert_eq(winshm_commit(&view, (size_t)i * page_size(), page_size()), WINSHM_OK);
-        memset(p, (int)(i & 0xFF), page_size());
-        *(uint32_t *)p = i;
-        MemoryBarrier();
-        *(volatile uint32_t *)view.data = i;
-        if (i % 16 == 0)
-            Sleep(1); /* let the reader catch up now and then, so that both run at once */
-    }
+    publish_pages(&view, pages);
     cr_assert_eq(wait_child(child), 0);
     for (i = 1; i <= pages; ++i)
         cr_assert_eq(*(uint32_t *)((unsigned char *)view.data + (size_t)i * page_size()), i);

@@ -40,42 +40,6 @@ static int system_has_placeholders(void)
     return 1;
 }
 
-/* Bytes of this process's address space that are not free. */
-static uint64_t used_address_space(void)
-{
-    SYSTEM_INFO info;
-    MEMORY_BASIC_INFORMATION region;
-    uint64_t used = 0;
-    unsigned char *p;
-    GetSystemInfo(&info);
-    for (p = (unsigned char *)info.lpMinimumApplicationAddress; p < (unsigned char *)info.lpMaximumApplicationAddress;
-         p = (unsigned char *)region.BaseAddress + region.RegionSize) {
-        if (!VirtualQuery(p, &region, sizeof region))
-            break;
-        if (region.State != MEM_FREE)
-            used += region.RegionSize;
-    }
-    return used;
-}
-
-/* Bytes of this process's address space that hold views of sections. */
-static uint64_t mapped_address_space(void)
-{
-    SYSTEM_INFO info;
-    MEMORY_BASIC_INFORMATION region;
-    uint64_t mapped = 0;
-    unsigned char *p;
-    GetSystemInfo(&info);
-    for (p = (unsigned char *)info.lpMinimumApplicationAddress; p < (unsigned char *)info.lpMaximumApplicationAddress;
-         p = (unsigned char *)region.BaseAddress + region.RegionSize) {
-        if (!VirtualQuery(p, &region, sizeof region))
-            break;
-        if (region.State != MEM_FREE && region.Type == MEM_MAPPED)
-            mapped += region.RegionSize;
-    }
-    return mapped;
-}
-
 /* The state of the page at p, or 0 if VirtualQuery fails (no assertion:
  * loops call this, and Criterion reports every assertion). */
 static DWORD page_state(const void *p)
@@ -172,7 +136,7 @@ Test(map_at, an_occupied_range_is_address_in_use_and_leaks_nothing)
     cr_assert_not_null(taken);
     cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 8 * grain(), NULL), WINSHM_OK);
     handles = next_handle_value();
-    used = used_address_space();
+    used = address_space_in_use(0);
     for (int i = 0; i < 100; ++i) {
         /* wholly inside the taken range, and overlapping its end */
         assert_result(winshm_map_at(&shm, WINSHM_READ_WRITE, 0, grain(), taken, &at), WINSHM_ERROR_ADDRESS_IN_USE,
@@ -183,7 +147,7 @@ Test(map_at, an_occupied_range_is_address_in_use_and_leaks_nothing)
         assert_view_empty(&at);
     }
     cr_assert_eq(next_handle_value(), handles, "a refused map_at leaked a handle");
-    cr_assert_eq(used_address_space(), used, "a refused map_at left address space behind");
+    cr_assert_eq(address_space_in_use(0), used, "a refused map_at left address space behind");
     cr_assert_eq(page_state(taken), MEM_RESERVE, "the range's owner keeps it");
     VirtualFree(taken, 0, MEM_RELEASE);
     winshm_close(&shm);
@@ -356,7 +320,7 @@ Test(mirrored, unmap_releases_everything_over_ten_thousand_cycles, .timeout = 30
         /* one cycle first, so that one-time lookups are not counted */
         cr_assert_eq(winshm_map_mirrored(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
         winshm_unmap(&view);
-        used = used_address_space();
+        used = address_space_in_use(0);
         handles = next_handle_value();
         for (int i = 0; i < 10000; ++i) {
             void *base;
@@ -367,8 +331,8 @@ Test(mirrored, unmap_releases_everything_over_ten_thousand_cycles, .timeout = 30
                 snprintf(first_failure, sizeof first_failure, "cycle %d: the range is not free after unmap", i);
         }
         cr_assert_eq(failures, 0, "%d failures; first: %s", failures, first_failure);
-        cr_assert_eq(used_address_space(), used, "address space grew by %lld bytes",
-                     (long long)(used_address_space() - used));
+        cr_assert_eq(address_space_in_use(0), used, "address space grew by %lld bytes",
+                     (long long)(address_space_in_use(0) - used));
         cr_assert_eq(next_handle_value(), handles, "handle values climbed");
         winshm_close(&shm);
     }
@@ -486,7 +450,7 @@ Test(mirrored, racing_threads_never_see_a_half_mapped_view, .timeout = 300)
         char first_failure[200] = "";
         uint64_t mapped_before;
         cr_assert_eq(winshm_create_only(&shm, NULL, WINSHM_READ_WRITE, 2 * grain(), NULL), WINSHM_OK);
-        mapped_before = mapped_address_space();
+        mapped_before = address_space_in_use(1);
         stop_churning = 0;
         for (int t = 0; t < 2; ++t) {
             threads[t] = CreateThread(NULL, 0, churn, (void *)(uintptr_t)(2 * grain()), 0, NULL);
@@ -523,8 +487,8 @@ Test(mirrored, racing_threads_never_see_a_half_mapped_view, .timeout = 300)
          * 40% of these maps failed; with it, none in thousands of runs. */
         cr_assert_leq(in_use, 20, "%d of 2000 maps were ADDRESS_IN_USE: lost races are not retried", in_use);
         /* A copy mapped before the race was lost is unmapped again. */
-        cr_assert_eq(mapped_address_space(), mapped_before, "%lld bytes of views leaked",
-                     (long long)(mapped_address_space() - mapped_before));
+        cr_assert_eq(address_space_in_use(1), mapped_before, "%lld bytes of views leaked",
+                     (long long)(address_space_in_use(1) - mapped_before));
         winshm_close(&shm);
     }
 }
@@ -559,13 +523,13 @@ Test(views, a_view_still_mapped_is_refused_and_kept)
             cr_assert_eq(fns[first](&shm, &view), WINSHM_OK);
             strcpy((char *)view.data, "still here");
             copy = view;
-            mapped = mapped_address_space();
+            mapped = address_space_in_use(1);
             handles = next_handle_value();
             SetLastError(0);
             assert_result(fns[again](&shm, &view), WINSHM_ERROR_INVALID_ARGUMENT, ERROR_INVALID_PARAMETER);
             cr_assert(memcmp(&view, &copy, sizeof view) == 0, "%s changed a view mapped by %s", names[again],
                       names[first]);
-            cr_assert_eq(mapped_address_space(), mapped, "%s mapped something", names[again]);
+            cr_assert_eq(address_space_in_use(1), mapped, "%s mapped something", names[again]);
             cr_assert_eq(next_handle_value(), handles);
             cr_assert_str_eq((const char *)view.data, "still here");
             /* and unmapping it frees all of it */

@@ -205,16 +205,7 @@ Test(widths, commits_on_one_side_are_seen_page_by_page_on_the_other, .timeout = 
     cr_assert_eq(winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view), WINSHM_OK);
     cr_assert_eq(winshm_commit(&view, 0, page_size()), WINSHM_OK);
     child = start_other("reserve-follow %s %u", name, pages);
-    for (uint32_t i = 1; i <= pages; ++i) {
-        unsigned char *p = (unsigned char *)view.data + (size_t)i * page_size();
-        cr_assert_eq(winshm_commit(&view, (size_t)i * page_size(), page_size()), WINSHM_OK);
-        memset(p, (int)(i & 0xFF), page_size());
-        *(uint32_t *)p = i;
-        MemoryBarrier();
-        *(volatile uint32_t *)view.data = i;
-        if (i % 16 == 0)
-            Sleep(1);
-    }
+    publish_pages(&view, pages);
     expect_child(child, 0, "reserve-follow");
     winshm_unmap(&view);
     winshm_close(&shm);

@@ -71,6 +71,43 @@ static inline uintptr_t next_handle_value(void)
     return (uintptr_t)probe;
 }
 
+/* Bytes of this process's address space in use: all of it, or only what
+ * views of sections hold (only_views). */
+static inline uint64_t address_space_in_use(int only_views)
+{
+    SYSTEM_INFO info;
+    MEMORY_BASIC_INFORMATION region;
+    uint64_t used = 0;
+    unsigned char *p;
+    GetSystemInfo(&info);
+    for (p = (unsigned char *)info.lpMinimumApplicationAddress; p < (unsigned char *)info.lpMaximumApplicationAddress;
+         p = (unsigned char *)region.BaseAddress + region.RegionSize) {
+        if (!VirtualQuery(p, &region, sizeof region))
+            break;
+        if (region.State != MEM_FREE && (!only_views || region.Type == MEM_MAPPED))
+            used += region.RegionSize;
+    }
+    return used;
+}
+
+/* The writer side of the child's reserve-follow: commits and fills pages
+ * 1..pages of a reserve-only view one by one, publishing the count in
+ * page 0 after each (the child checks every page as it appears). */
+static inline void publish_pages(const winshm_view *view, uint32_t pages)
+{
+    uint32_t i;
+    for (i = 1; i <= pages; ++i) {
+        unsigned char *p = (unsigned char *)view->data + (size_t)i * page_size();
+        cr_assert_eq(winshm_commit(view, (size_t)i * page_size(), page_size()), WINSHM_OK);
+        memset(p, (int)(i & 0xFF), page_size());
+        *(uint32_t *)p = i;
+        MemoryBarrier();
+        *(volatile uint32_t *)view->data = i;
+        if (i % 16 == 0)
+            Sleep(1); /* let the reader catch up now and then, so that both run at once */
+    }
+}
+
 /* Heap blocks the test holds on purpose (the names of its open sections);
  * failing calls must not add to them. */
 static long winshm_test_blocks_held;
