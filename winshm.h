@@ -185,7 +185,7 @@ typedef struct winshm {
  * "The creating user" is the user SID of the creating process's token; it is
  * also made the owner, and nobody else gets WRITE_DAC, WRITE_OWNER or DELETE. */
 typedef enum winshm_access {
-    WINSHM_ACCESS_DEFAULT = 0,          /* the creator's default DACL: 0.1's behaviour */
+    WINSHM_ACCESS_DEFAULT = 0,          /* the creating process's default DACL */
     WINSHM_ACCESS_OWNER_ONLY = 1,       /* the creating user and LocalSystem: all rights; nobody else */
     WINSHM_ACCESS_USERS_READ = 2,       /* OWNER_ONLY, plus Authenticated Users: query and map read-only */
     WINSHM_ACCESS_USERS_READ_WRITE = 3  /* OWNER_ONLY, plus Authenticated Users: query and map read-write */
