@@ -31,8 +31,10 @@ static trailer *trailer_of(const winshm_view *view)
 }
 
 /* A child initialises `name` and is killed half-way through init; `holder`
- * (NULL: nobody) opens the section first, bypassing the handshake. */
-static void kill_initialiser_half_way(const char *name, size_t size, winshm *holder, winshm_view *held)
+ * (NULL: nobody) opens the section first, bypassing the handshake; `waiter`
+ * (NULL: nobody) gets a handle to the mutex first, as a caller waiting its
+ * turn has, so that the mutex outlives the child, abandoned. */
+static void kill_initialiser_half_way(const char *name, size_t size, winshm *holder, winshm_view *held, HANDLE *waiter)
 {
     const char *halfway_name = unique_name("init_halfway");
     HANDLE halfway = make_event(halfway_name);
@@ -40,6 +42,10 @@ static void kill_initialiser_half_way(const char *name, size_t size, winshm *hol
     wait_event(halfway, child);
     if (holder)
         open_raw(holder, held, name);
+    if (waiter) {
+        *waiter = OpenMutexW(SYNCHRONIZE, FALSE, widen(mutex_name_of(name)));
+        cr_assert_not_null(*waiter);
+    }
     cr_assert(TerminateProcess(child, 77));
     cr_assert_eq(wait_child(child), 77u);
     CloseHandle(halfway);
@@ -120,7 +126,7 @@ Test(init, an_initialiser_killed_half_way_is_redone_on_the_same_section, .timeou
     winshm_view held = {0}, view = {0};
     init_job job = {0};
     int created = 0;
-    kill_initialiser_half_way(name, size, &holder, &held);
+    kill_initialiser_half_way(name, size, &holder, &held, NULL);
     cr_assert_neq(check_init_pattern(held.data, size, 1), 0, "the killed initialiser cannot have finished");
     /* a reader is told, and does not initialise */
     hold_current_heap_blocks();
@@ -150,7 +156,7 @@ Test(init, an_initialiser_killed_with_no_other_holder_leaves_a_fresh_start, .tim
     winshm_view view = {0};
     init_job job = {0};
     int created = 0;
-    kill_initialiser_half_way(name, size, NULL, NULL);
+    kill_initialiser_half_way(name, size, NULL, NULL, NULL);
     job.size = size;
     assert_result(winshm_open_or_init(&shm, name, WINSHM_READ_WRITE, size, NULL, test_init, &job, 5000, &created), WINSHM_OK,
                   0);
@@ -473,4 +479,32 @@ Test(init, a_caller_refused_the_mutexs_full_rights_still_takes_its_turn)
     cr_assert_eq(created, 1);
     winshm_close(&shm);
     CloseHandle(mutex);
+}
+
+/* A caller waiting its turn when the initialiser dies gets the mutex
+ * abandoned (WAIT_ABANDONED): no error, the state says what was left, and it
+ * initialises. (With nobody waiting, the dead initialiser's mutex is simply
+ * gone; the tests above.) */
+Test(init, a_waiter_gets_the_abandoned_mutex_and_initialises, .timeout = 120)
+{
+    const char *name = unique_name("init_abandoned");
+    const size_t size = 2 * page_size();
+    winshm holder = {0}, shm = {0}, reader = {0};
+    winshm_view held = {0};
+    init_job job = {0};
+    int created = 0;
+    HANDLE waiter = NULL;
+    kill_initialiser_half_way(name, size, &holder, &held, &waiter);
+    /* the first caller in is told, and nothing more */
+    assert_result(winshm_open_or_init(&reader, name, WINSHM_READ_ONLY, 0, NULL, NULL, NULL, 5000, &created),
+                  WINSHM_ERROR_NOT_INITIALIZED, ERROR_NOT_READY);
+    job.size = size;
+    assert_result(winshm_open_or_init(&shm, name, WINSHM_READ_WRITE, size, NULL, test_init, &job, 5000, &created), WINSHM_OK,
+                  0);
+    cr_assert_eq(created, 1);
+    cr_assert_eq(check_init_pattern(held.data, size, 2), 0);
+    CloseHandle(waiter);
+    winshm_unmap(&held);
+    winshm_close(&holder);
+    winshm_close(&shm);
 }
