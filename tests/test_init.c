@@ -508,3 +508,41 @@ Test(init, a_waiter_gets_the_abandoned_mutex_and_initialises, .timeout = 120)
     winshm_close(&holder);
     winshm_close(&shm);
 }
+
+/* The mutex is released, not only closed: a call that forgot to release it
+ * would keep it owned by its thread for as long as another handle keeps the
+ * mutex alive, and every other thread would time out. */
+typedef struct reader_call { const char *name; winshm_result result; } reader_call;
+
+static DWORD WINAPI read_from_another_thread(void *context)
+{
+    reader_call *call = (reader_call *)context;
+    winshm shm = {0};
+    int created = 0;
+    call->result = winshm_open_or_init(&shm, call->name, WINSHM_READ_ONLY, 0, NULL, NULL, NULL, 5000, &created);
+    winshm_close(&shm);
+    return 0;
+}
+
+Test(init, the_mutex_is_released_for_the_next_caller, .timeout = 120)
+{
+    const char *name = unique_name("init_released");
+    HANDLE keep = CreateMutexW(NULL, FALSE, widen(mutex_name_of(name))), thread;
+    init_job job = {0};
+    winshm shm = {0};
+    reader_call call;
+    int created = 0;
+    cr_assert_not_null(keep);
+    job.size = page_size();
+    cr_assert_eq(winshm_open_or_init(&shm, name, WINSHM_READ_WRITE, job.size, NULL, test_init, &job, 1000, &created),
+                 WINSHM_OK);
+    call.name = name;
+    call.result = WINSHM_ERROR_OS;
+    thread = CreateThread(NULL, 0, read_from_another_thread, &call, 0, NULL);
+    cr_assert_not_null(thread);
+    cr_assert_eq(WaitForSingleObject(thread, 60000), WAIT_OBJECT_0);
+    CloseHandle(thread);
+    cr_assert_eq(call.result, WINSHM_OK, "another thread's turn: %s", winshm_result_string(call.result));
+    winshm_close(&shm);
+    CloseHandle(keep);
+}
