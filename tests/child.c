@@ -311,6 +311,11 @@ static int width_command(char **argv)
     return 0;
 }
 
+/* How long the open_or_init commands wait for anything: far longer than any
+ * test needs, but bounded, so that a child whose test failed (and so never
+ * signalled or killed it) does not outlive the run. */
+#define CHILD_PATIENCE_MS 120000
+
 /* The open_or_init commands. */
 static int init_command(char **argv)
 {
@@ -328,12 +333,13 @@ static int init_command(char **argv)
         if (!ready || !mutex)
             return 101;
         SetEvent(ready);
-        Sleep(INFINITE);
+        Sleep(CHILD_PATIENCE_MS); /* the test kills it long before */
+        return 106;
     }
     if (strcmp(argv[1], "init") == 0) {
         HANDLE start = open_event(argv[5]);
         job.sleep_ms = (DWORD)atoi(argv[4]);
-        if (!start || WaitForSingleObject(start, INFINITE) != WAIT_OBJECT_0)
+        if (!start || WaitForSingleObject(start, CHILD_PATIENCE_MS) != WAIT_OBJECT_0)
             return 101;
     } else if (strcmp(argv[1], "init-hang") == 0) {
         job.halfway = open_event(argv[4]);
@@ -342,7 +348,7 @@ static int init_command(char **argv)
             return 101;
     }
     r = winshm_open_or_init(&shm, argv[2], WINSHM_READ_WRITE, job.size, NULL,
-                            strcmp(argv[1], "init-wait") == 0 ? NULL : test_init, &job, WINSHM_INFINITE, &created);
+                            strcmp(argv[1], "init-wait") == 0 ? NULL : test_init, &job, CHILD_PATIENCE_MS, &created);
     if (r != WINSHM_OK)
         return 120 - (int)r;
     if (winshm_map(&shm, WINSHM_READ_ONLY, 0, job.size, &view) != WINSHM_OK)
@@ -351,7 +357,7 @@ static int init_command(char **argv)
         return 104;
     if (strcmp(argv[1], "init") == 0) {
         HANDLE done = open_event(argv[6]);
-        if (!done || WaitForSingleObject(done, INFINITE) != WAIT_OBJECT_0)
+        if (!done || WaitForSingleObject(done, CHILD_PATIENCE_MS) != WAIT_OBJECT_0)
             return 105;
     }
     winshm_unmap(&view);
