@@ -227,6 +227,75 @@ for f in src/compat/time.c subprojects/boxfort/src/timestamp.c; do
   grep -q 'count.QuadPart % freq.QuadPart' "$f" || { echo "timestamp patch failed: $f" >&2; exit 1; }
 done
 
+# 3e. Criterion (compat/section-pe.c) and BoxFort (exe-pe.c) list the
+#     process's own modules with CreateToolhelp32Snapshot(TH32CS_SNAPMODULE).
+#     Wine builds that list by reading the process's memory from outside,
+#     which fails (ERROR_NOACCESS) when 32-bit Wine runs under qemu-user,
+#     whose guest memory sits at an offset: every test program died at start.
+#     Walk the loader's own module list in-process instead (the PEB's
+#     in-memory-order list), which needs no outside read, through three
+#     stand-ins with the Toolhelp calls' shapes.
+cat > "$CRIT/src/compat/ldr-modules.h" <<'EOF'
+/* In-process stand-ins for the Toolhelp module snapshot (winshm's Criterion
+   build): the loader's list, read from this process's PEB, not from outside. */
+#ifndef LDR_MODULES_H
+#define LDR_MODULES_H
+#include <windows.h>
+#include <winternl.h>
+#include <tlhelp32.h>
+#include <stdlib.h>
+
+/* A snapshot: the module handles, counted, in load order. */
+typedef struct { DWORD count; HMODULE modules[1]; } ldr_snapshot;
+
+static HANDLE ldr_snapshot_modules(DWORD flags, DWORD pid)
+{
+    PEB_LDR_DATA *ldr = NtCurrentTeb()->ProcessEnvironmentBlock->Ldr;
+    LIST_ENTRY *head = &ldr->InMemoryOrderModuleList, *link;
+    DWORD count = 0;
+    ldr_snapshot *snap;
+    (void) flags; (void) pid;
+    for (link = head->Flink; link != head; link = link->Flink)
+        count++;
+    snap = (ldr_snapshot *) malloc(sizeof *snap + count * sizeof (HMODULE));
+    if (!snap) {
+        SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+        return INVALID_HANDLE_VALUE;
+    }
+    snap->count = 0;
+    for (link = head->Flink; link != head && snap->count < count; link = link->Flink) {
+        LDR_DATA_TABLE_ENTRY *entry = CONTAINING_RECORD(link, LDR_DATA_TABLE_ENTRY, InMemoryOrderLinks);
+        snap->modules[snap->count++] = (HMODULE) entry->DllBase;
+    }
+    return (HANDLE) snap;
+}
+
+/* The cursor lives in the entry's th32ModuleID, which no caller reads. */
+static BOOL ldr_module_at(HANDLE handle, MODULEENTRY32 *mod, DWORD index)
+{
+    ldr_snapshot *snap = (ldr_snapshot *) handle;
+    if (index >= snap->count) {
+        SetLastError(ERROR_NO_MORE_FILES);
+        return FALSE;
+    }
+    mod->th32ModuleID = index;
+    mod->hModule = snap->modules[index];
+    mod->modBaseAddr = (BYTE *) snap->modules[index];
+    return TRUE;
+}
+static BOOL ldr_first_module(HANDLE snap, MODULEENTRY32 *mod) { return ldr_module_at(snap, mod, 0); }
+static BOOL ldr_next_module(HANDLE snap, MODULEENTRY32 *mod) { return ldr_module_at(snap, mod, mod->th32ModuleID + 1); }
+#endif
+EOF
+cp "$CRIT/src/compat/ldr-modules.h" "$SP/boxfort/src/ldr-modules.h"
+for f in src/compat/section-pe.c subprojects/boxfort/src/exe-pe.c; do
+  sed -i -e 's|#include <tlhelp32.h>|&\n#include "ldr-modules.h"|' \
+         -e 's|CreateToolhelp32Snapshot(|ldr_snapshot_modules(|' \
+         -e 's|Module32First(|ldr_first_module(|' -e 's|Module32Next(|ldr_next_module(|' "$f"
+  grep -q 'ldr_next_module(' "$f" && ! grep -q 'Module32Next(\|CreateToolhelp32Snapshot(' "$f" ||
+    { echo "module-list patch failed: $f" >&2; exit 1; }
+done
+
 # --------------------------------------------------------------------------
 log "4. meson cross file"
 CROSS=$WORK/$TRIPLE.ini

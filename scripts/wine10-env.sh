@@ -43,7 +43,7 @@ wine10_session() {
     # refuses; the wine below then makes the prefix and starts a server.)
     "$run" --raw wineserver -k </dev/null >/dev/null 2>&1 || true
     "$run" --raw wineserver -p </dev/null >/dev/null 2>&1 || true
-    "$run" --raw wine cmd /c exit </dev/null >/dev/null 2>&1 || true
+    "$run" --raw /usr/lib/wine/wine64 cmd /c exit </dev/null >/dev/null 2>&1 || true
     set +e
     "$@"
     status=$?

@@ -14,6 +14,17 @@ static inline int running_on_wine(void)
     return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
 
+/* Whether this is a 32-bit program emulated by qemu-user (Wine's 32-bit
+ * loader on a machine whose kernel refuses i386 programs): the scripts say
+ * so with WINSHM_X86_ROUTE=qemu (scripts/x86-route.sh). Used only where the
+ * emulator, not Windows or Wine, decides what a test sees. */
+static inline int emulated_by_qemu(void)
+{
+    char route[8] = "";
+    DWORD length = GetEnvironmentVariableA("WINSHM_X86_ROUTE", route, sizeof route);
+    return sizeof(void *) == 4 && length == 4 && lstrcmpA(route, "qemu") == 0;
+}
+
 /* The system's page size, as the library reports it: tests size sections
  * and ranges in pages with it, never with a literal 4096. */
 static inline size_t page_size(void)
