@@ -2127,13 +2127,13 @@ WINSHM_API winshm_impl_error winshm_impl_user_name(const wchar_t *path, size_t u
  * none or it cannot be read. Returns a Win32 error, only for a failed allocation. */
 WINSHM_API winshm_impl_error winshm_impl_name_from_handle(winshm *staged, void *handle, const winshm_impl_ntdll *ntdll)
 {
-    union { winshm_impl_unicode_string name; unsigned char bytes[512]; } small;
-    winshm_impl_unicode_string *info = &small.name, *heap_info = WINSHM_IMPL_NULL;
+    union { winshm_impl_unicode_string name; unsigned char bytes[512]; } stack_info;
+    winshm_impl_unicode_string *info = &stack_info.name, *heap_info = WINSHM_IMPL_NULL;
     unsigned long needed = 0;
     winshm_impl_error error = 0;
     wchar_t *user_name = WINSHM_IMPL_NULL;
-    long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &small, sizeof small, &needed);
-    if (status < 0 && needed > sizeof small) {
+    long status = ntdll->query_object(handle, 1 /* ObjectNameInformation */, &stack_info, sizeof stack_info, &needed);
+    if (status < 0 && needed > sizeof stack_info) {
         heap_info = WINSHM_IMPL_CAST(winshm_impl_unicode_string *, WINSHM_MALLOC(needed));
         if (!heap_info)
             return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;

@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 gcc-mingw-w64-i686 g++-mingw-w64-i686
           wine64 cmake ninja-build meson python3 patch
-          clang clang-tools clang-tidy cppcheck pkg-config python3-yaml debootstrap)
+          clang clang-tools clang-tidy cppcheck pkg-config python3-yaml debootstrap libwine-dev)
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Static analysis of winshm.h: clang-tidy with the checked-in .clang-tidy
 # (bugprone, cert, portability, readability) as C99, C11 (32-bit) and C++17,
-# and cppcheck for 64- and 32-bit Windows. Any finding fails.
+# cppcheck for 64- and 32-bit Windows, and no identifier that is a macro of
+# the Windows headers (the SDK's list, and Wine's headers as installed). Any
+# finding fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tu=tests/lint/winshm_tu.c
-failed=0
+failed=0 checks=6
+if out=$(python3 tests/lint/windows_macros.py winshm.h 2>&1); then
+  echo "ok   no Windows header macro names: ${out##*: }"
+else
+  echo "FAIL Windows header macro names"; echo "$out"; failed=$((failed + 1))
+fi
 for flags in "--target=x86_64-w64-mingw32 -std=c99" "--target=i686-w64-mingw32 -std=c11" \
              "--target=x86_64-w64-mingw32 -x c++ -std=c++17"; do
   # shellcheck disable=SC2086
@@ -35,5 +42,5 @@ for platform in win64 win32W; do
     echo "FAIL cppcheck --platform=$platform"; echo "$out"; failed=$((failed + 1))
   fi
 done
-echo "lint: $((5 - failed)) passed, $failed failed"
+echo "lint: $((checks - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

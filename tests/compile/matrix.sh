@@ -11,6 +11,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 src=$root/tests/compile/use_all.c
+src_cpp=$root/tests/compile/use_all.cpp
 # -O2: some warnings (-Wnonnull, -Warray-bounds) need the optimiser's view.
 warnings="-O2 -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Werror"
 
@@ -35,6 +36,7 @@ languages="c99 c11 c++11 c++17"
 # Writes one line per cell: "name|compile-and-link commands".
 jobs=$work/jobs.txt
 : > "$jobs"
+rm -f "$work/wine-not-run.txt"
 for tc in "${!toolchains[@]}"; do
   IFS='|' read -r cc cxx ldflags <<<"${toolchains[$tc]}"
   for lang in $languages; do
@@ -116,6 +118,67 @@ else
   exit 1
 fi
 
+# clang-cl (MSVC mode, /W4 /WX) over Wine's Windows and C runtime headers
+# (Debian's libwine-dev), which define what the SDK's do where mingw-w64's do
+# not (rpcndr.h's "#define small char"). WINE_UNICODE_NATIVE as Wine's own PE
+# builds define it: WCHAR is then wchar_t, as in the SDK. Every include order
+# and the usual defines, as C and C++, 64- and 32-bit; and the branches only
+# MSVC itself takes (_MSC_VER without __clang__), forced by undefining
+# __clang__, on the header alone (Wine's winnt.h then declares intrinsics
+# that clang defines).
+wine_include=${WINSHM_WINE_INCLUDE:-/usr/include/wine/wine}
+if [ ! -f "$wine_include/windows/windows.h" ]; then
+  echo "matrix: no Wine headers in $wine_include (Debian's libwine-dev; scripts/install-deps.sh installs it)" >&2
+  exit 1
+fi
+wine_flags="/W4 /WX /Zs -imsvc $wine_include/msvcrt -imsvc $wine_include/windows -DWINE_UNICODE_NATIVE -I$root"
+# mode -> "WINSHM_TU_WINDOWS and the user's own defines or forced includes"
+declare -A wine_modes=(
+  [alone]="0"
+  [windows-before]="1"
+  [windows-after]="2"
+  [lean]="1 -DWIN32_LEAN_AND_MEAN"
+  [unicode]="2 -DUNICODE -D_UNICODE"
+  [nominmax]="1 -DNOMINMAX"
+  [strict]="2 -DSTRICT"
+  [winsock2-first]="2 /FIwinsock2.h"
+  [companions-first]="2 /FIwinsock2.h /FIwindows.h /FIwinternl.h /FIsddl.h /FIaclapi.h /FIbcrypt.h /FIntsecapi.h /FIintrin.h"
+)
+# clang-cl has no /std: for C99 or C++11; /clang: passes clang's own.
+wine_languages=("c99|/TC /clang:-std=c99" "c11|/TC /std:c11" "c17|/TC /std:c17" "c++11|/TP /clang:-std=c++11"
+                "c++14|/TP /std:c++14" "c++17|/TP /std:c++17" "c++20|/TP /std:c++20")
+for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
+  # Whether Wine's <windows.h> itself compiles as C++ with this clang-cl
+  # (Wine 8's winnt.h defines intrinsics that clang 14 has built in): if
+  # not, the C++ cells that include it cannot say anything about winshm.h.
+  probe_cpp=$work/wine-probe.$target.cpp
+  echo '#include <windows.h>' > "$probe_cpp"
+  wine_cpp_windows=1
+  # shellcheck disable=SC2086
+  "$clang_cl" --target=$target $wine_flags /TP /std:c++17 -- "$probe_cpp" >/dev/null 2>&1 || wine_cpp_windows=0
+  for entry in "${wine_languages[@]}"; do
+    IFS='|' read -r lang flags <<<"$entry"
+    case $lang in c++*) file=$src_cpp ;; *) file=$src ;; esac
+    for mode in "${!wine_modes[@]}"; do
+      read -r windows defines <<<"${wine_modes[$mode]}"
+      cell=clang-cl-wine.$target.$lang.$mode
+      if [ "$wine_cpp_windows" = 0 ] && [[ $lang == c++* ]] && [ "$mode" != alone ]; then
+        echo "$cell" >> "$work/wine-not-run.txt"
+        continue
+      fi
+      echo "$cell|$clang_cl --target=$target $wine_flags $flags $defines -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=$windows -- $file" >> "$jobs"
+    done
+    if [[ $lang == c++* ]]; then
+      echo "clang-cl-wine.$target.$lang.classes|$clang_cl --target=$target $wine_flags $flags /EHs-c- -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $cpp_src" >> "$jobs"
+    fi
+  done
+  for entry in "c11|/TC /std:c11" "c++17|/TP /std:c++17"; do
+    IFS='|' read -r lang flags <<<"$entry"
+    case $lang in c++*) file=$src_cpp ;; *) file=$src ;; esac
+    echo "clang-cl-wine.$target.$lang.msvc-branches|$clang_cl --target=$target $wine_flags $flags -U__clang__ -Wno-builtin-macro-redefined -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $file" >> "$jobs"
+  done
+done
+
 run_cell() {
   local line=$1 cell=${1%%|*} cmd=${1#*|}
   if out=$(bash -c "$cmd" 2>&1); then echo "ok   $cell"; else printf 'FAIL %s\n%s\n' "$cell" "$out"; fi
@@ -136,5 +199,8 @@ for exe in "$work/gcc-x86_64-w64-mingw32.c99.alone/one.exe" "$work/gcc-i686-w64-
   if [ -n "$extra" ]; then echo "FAIL imports of $exe: $dlls"; failed=$((failed + 1)); else echo "ok   imports of ${exe#$work/}: $dlls"; fi
 done
 
+if [ -s "$work/wine-not-run.txt" ]; then
+  echo "matrix: $(wc -l < "$work/wine-not-run.txt") clang-cl C++ cells with Wine's <windows.h> not run: those headers themselves do not compile as C++ with $("$clang_cl" --version | sed -n 1p) (a file that only includes <windows.h> fails)"
+fi
 echo "matrix: $((cells - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

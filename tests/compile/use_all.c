@@ -17,8 +17,15 @@
 #endif
 
 #if WINSHM_TU_WINDOWS == 0
-/* winshm.h alone must not leak Windows macros into the includer. */
-#if defined(min) || defined(max) || defined(WINAPI) || defined(_WINDOWS_) || defined(CreateFileMapping) || \
+/* winshm.h alone must not leak Windows macros into the includer. min and max
+ * are checked where the C runtime does not define them itself: the MSVC
+ * runtime's <stdlib.h> does, in C (and Wine's, which copies it). */
+#if !defined(_MSC_VER) || defined(__cplusplus)
+#if defined(min) || defined(max)
+#error "winshm.h leaked min or max"
+#endif
+#endif
+#if defined(WINAPI) || defined(_WINDOWS_) || defined(CreateFileMapping) || \
     defined(near) || defined(far) || defined(INVALID_HANDLE_VALUE) || defined(ERROR_ALREADY_EXISTS)
 #error "winshm.h leaked a Windows macro"
 #endif
