@@ -1,6 +1,6 @@
 // The quick-start reader in C++: opens the writer's section by name, read-only.
 #include <windows.h>
-#include <cstdio>
+#include <stdio.h>
 #include "winshm.h"
 
 int main()
@@ -11,9 +11,9 @@ int main()
     if (r == WINSHM_OK)
         r = view.map(shm, WINSHM_READ_ONLY);
     if (r != WINSHM_OK) {
-        std::printf("open: %s (Windows error %lu)\n", winshm_result_string(r), GetLastError());
+        printf("open: %s (Windows error %lu)\n", winshm_result_string(r), GetLastError());
         return 1;
     }
-    std::printf("reader: read \"%.*s\"\n", static_cast<int>(view.size()), view.as<const char>());
+    printf("reader: read \"%.*s\"\n", static_cast<int>(view.size()), view.as<const char>());
     return 0;
 }

@@ -3,8 +3,8 @@
 //
 //   cpp_writer.exe     creates the section, writes into it, starts cpp_reader.exe
 #include <windows.h>
-#include <cstdio>
-#include <cstring>
+#include <stdio.h>
+#include <string.h>
 #include "winshm.h"
 
 int main()
@@ -13,17 +13,17 @@ int main()
     winshm_mapping view;
     winshm_result r = shm.create_only("Local\\winshm_example_cpp", WINSHM_READ_WRITE, 4096);
     if (r != WINSHM_OK) {
-        std::printf("create: %s (Windows error %lu)\n", winshm_result_string(r), GetLastError());
+        printf("create: %s (Windows error %lu)\n", winshm_result_string(r), GetLastError());
         return 1;
     }
     r = view.map(shm, WINSHM_READ_WRITE);
     if (r != WINSHM_OK) {
-        std::printf("map: %s\n", winshm_result_string(r));
+        printf("map: %s\n", winshm_result_string(r));
         return 1; // shm closes itself
     }
-    std::strcpy(view.as<char>(), "hello from the C++ writer");
-    std::printf("writer: wrote \"%s\" to %s\n", view.as<char>(), shm.name());
-    std::fflush(stdout);
+    strcpy(view.as<char>(), "hello from the C++ writer");
+    printf("writer: wrote \"%s\" to %s\n", view.as<char>(), shm.name());
+    fflush(stdout);
 
     // The section lives while this process holds it: run the reader now.
     wchar_t reader[MAX_PATH + 32];
@@ -34,7 +34,7 @@ int main()
     startup.cb = sizeof startup;
     PROCESS_INFORMATION process = {};
     if (!CreateProcessW(reader, nullptr, nullptr, nullptr, FALSE, 0, nullptr, nullptr, &startup, &process)) {
-        std::printf("cannot start the reader (Windows error %lu)\n", GetLastError());
+        printf("cannot start the reader (Windows error %lu)\n", GetLastError());
         return 1;
     }
     DWORD code = 1;

@@ -1,6 +1,6 @@
 # Sourced by test.sh and stress.sh: the test configurations, and the
 # --config option both take.
-all_configs=(x64-wine8 x64-wine10 x86-wine10)
+all_configs=(x64-wine8 x64-wine10 x86-wine10 x64-msvc)
 
 # parse_configs ARGS...: sets configs to every --config NAME given (all
 # configurations if none) and others to the remaining arguments, in order.

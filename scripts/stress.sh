@@ -41,7 +41,7 @@ for config in "${configs[@]}"; do
   build=$build_root/$config
   echo "=== $config: $runs runs of the suite"
   case "$config" in
-    *-wine10) run=(wine10_session "$root" "$build" --) ;;
+    *-wine10|x64-msvc) run=(wine10_session "$root" "$build" --) ;;
     *) wine_start; run=() ;;
   esac
   if "${run[@]}" bash -c "$loop" stress "$runs" "$build"; then

@@ -9,6 +9,12 @@
 #   x64-wine10   64-bit programs under Wine 10 (Debian trixie, in a chroot),
 #                and the matrix and lint again with trixie's compilers and analysers
 #   x86-wine10   32-bit programs under Wine 10
+#   x64-msvc     64-bit programs built the way MSVC builds (clang-cl, Wine's
+#                Windows and C runtime headers, lld-link against Wine's import
+#                libraries; cmake/clang-cl-wine.cmake), under Wine 10: the
+#                compile checks, the model checks and every example's demo.
+#                Criterion is not built for that ABI, so its suites do not
+#                run there, and the summary says so
 #
 #   scripts/test.sh [--config NAME]... [--allow-no-x86] [extra ctest arguments]
 #
@@ -67,10 +73,14 @@ build_root=${WINSHM_BUILD_DIR:-$root/build}
 trap wine_stop EXIT
 
 settings() {
+  toolchain="" criterion=ON note="" extra=()
   case "$1" in
     x64-wine8)  arch=x86_64 wine=8  host_checks=ON  debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
     x64-wine10) arch=x86_64 wine=10 host_checks=OFF debian13=ON  prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
     x86-wine10) arch=i686   wine=10 host_checks=OFF debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x86 ;;
+    x64-msvc)   arch=x86_64 wine=10 host_checks=OFF debian13=OFF prefix="" toolchain=clang-cl-wine criterion=OFF
+                extra=(-DWINSHM_WINE_ROOT="$WINE10_ROOT")
+                note="(compile checks, model checks, examples: no Criterion suites in this ABI yet)" ;;
   esac
   other=$(partner_of "$1")
   [[ " ${builds[*]} " == *" $other "* ]] || other=""
@@ -84,9 +94,10 @@ for config in "${builds[@]}"; do
   echo "=== $config: configure and build in $build"
   # Tests and examples forced on: a reused build folder that had them off
   # must not "pass" by running nothing (and --no-tests=error makes sure of it).
-  ARCH=$arch winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
+  ARCH=$arch TOOLCHAIN=$toolchain winshm_configure "$build" RelWithDebInfo -DWINSHM_BUILD_TESTS=ON -DWINSHM_BUILD_EXAMPLES=ON \
     -DWINSHM_WINE="$wine" -DWINSHM_HOST_CHECKS="$host_checks" -DWINSHM_DEBIAN13_CHECKS="$debian13" \
-    -DCRITERION_PREFIX="$prefix" -DWINSHM_OTHER_WIDTH_DIR="${other:+$build_root/$other}" >/dev/null
+    -DWINSHM_CRITERION="$criterion" -DCRITERION_PREFIX="$prefix" \
+    -DWINSHM_OTHER_WIDTH_DIR="${other:+$build_root/$other}" ${extra[@]+"${extra[@]}"} >/dev/null
   cmake --build "$build"
   build_seconds[$config]=$(( $(date +%s) - start ))
 done
@@ -117,8 +128,8 @@ for config in "${configs[@]}"; do
   else
     result=FAILED; failed=1
   fi
-  report+=("$(printf '%-11s %-6s built in %ss, tested in %ss' "$config" "$result" "${build_seconds[$config]}" \
-              "$(( $(date +%s) - start ))")")
+  report+=("$(printf '%-11s %-6s built in %ss, tested in %ss %s' "$config" "$result" "${build_seconds[$config]}" \
+              "$(( $(date +%s) - start ))" "$note")")
 done
 
 echo "=== summary"

@@ -36,7 +36,6 @@ languages="c99 c11 c++11 c++17"
 # Writes one line per cell: "name|compile-and-link commands".
 jobs=$work/jobs.txt
 : > "$jobs"
-rm -f "$work/wine-not-run.txt"
 for tc in "${!toolchains[@]}"; do
   IFS='|' read -r cc cxx ldflags <<<"${toolchains[$tc]}"
   for lang in $languages; do
@@ -118,22 +117,22 @@ else
   exit 1
 fi
 
-# clang-cl (MSVC mode, /W4 /WX) over Wine's Windows and C runtime headers
-# (Debian's libwine-dev), which define what the SDK's do where mingw-w64's do
-# not (rpcndr.h's "#define small char"). WINE_UNICODE_NATIVE as Wine's own PE
-# builds define it: WCHAR is then wchar_t, as in the SDK. Every include order
-# and the usual defines, as C and C++, 64- and 32-bit; and the branches only
-# MSVC itself takes (_MSC_VER without __clang__), forced by undefining
-# __clang__, on the header alone (Wine's winnt.h then declares intrinsics
-# that clang defines).
-wine_include=${WINSHM_WINE_INCLUDE:-/usr/include/wine/wine}
-if [ ! -f "$wine_include/windows/windows.h" ]; then
-  echo "matrix: no Wine headers in $wine_include (Debian's libwine-dev; scripts/install-deps.sh installs it)" >&2
-  exit 1
-fi
-wine_flags="/W4 /WX /Zs -imsvc $wine_include/msvcrt -imsvc $wine_include/windows -DWINE_UNICODE_NATIVE -I$root"
-# mode -> "WINSHM_TU_WINDOWS and the user's own defines or forced includes"
-declare -A wine_modes=(
+# clang-cl (MSVC mode, /W4 /WX) over real Windows header sets, which define
+# what mingw-w64's do not (rpcndr.h's "#define small char"): every include
+# order and the usual defines, as C and C++, 64- and 32-bit.
+#   wine  Wine's Windows and C runtime headers (Debian's libwine-dev), always;
+#         WINE_UNICODE_NATIVE as Wine's own PE builds define it (WCHAR is
+#         then wchar_t, as in the SDK). The branches only MSVC itself takes
+#         (_MSC_VER without __clang__) are forced here, by undefining
+#         __clang__, on the header alone (Wine's winnt.h would then declare
+#         intrinsics that clang defines).
+#   sdk   the Windows SDK's um and shared headers, when WINSHM_WINSDK names
+#         its Include/<version> folder, through a case-insensitive overlay
+#         (the SDK's includes disagree with its files' case). The C runtime
+#         and compiler headers (vcruntime.h, excpt.h) are MSVC's, not the
+#         SDK's: WINSHM_MSVC_INCLUDE names MSVC's include folder (with the
+#         SDK's ucrt); without it, Wine's stand in.
+declare -A cl_modes=(
   [alone]="0"
   [windows-before]="1"
   [windows-after]="2"
@@ -145,39 +144,76 @@ declare -A wine_modes=(
   [companions-first]="2 /FIwinsock2.h /FIwindows.h /FIwinternl.h /FIsddl.h /FIaclapi.h /FIbcrypt.h /FIntsecapi.h /FIintrin.h"
 )
 # clang-cl has no /std: for C99 or C++11; /clang: passes clang's own.
-wine_languages=("c99|/TC /clang:-std=c99" "c11|/TC /std:c11" "c17|/TC /std:c17" "c++11|/TP /clang:-std=c++11"
-                "c++14|/TP /std:c++14" "c++17|/TP /std:c++17" "c++20|/TP /std:c++20")
-for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
-  # Whether Wine's <windows.h> itself compiles as C++ with this clang-cl
-  # (Wine 8's winnt.h defines intrinsics that clang 14 has built in): if
-  # not, the C++ cells that include it cannot say anything about winshm.h.
-  probe_cpp=$work/wine-probe.$target.cpp
-  echo '#include <windows.h>' > "$probe_cpp"
-  wine_cpp_windows=1
-  # shellcheck disable=SC2086
-  "$clang_cl" --target=$target $wine_flags /TP /std:c++17 -- "$probe_cpp" >/dev/null 2>&1 || wine_cpp_windows=0
-  for entry in "${wine_languages[@]}"; do
-    IFS='|' read -r lang flags <<<"$entry"
-    case $lang in c++*) file=$src_cpp ;; *) file=$src ;; esac
-    for mode in "${!wine_modes[@]}"; do
-      read -r windows defines <<<"${wine_modes[$mode]}"
-      cell=clang-cl-wine.$target.$lang.$mode
-      if [ "$wine_cpp_windows" = 0 ] && [[ $lang == c++* ]] && [ "$mode" != alone ]; then
-        echo "$cell" >> "$work/wine-not-run.txt"
-        continue
+cl_languages=("c99|/TC /clang:-std=c99" "c11|/TC /std:c11" "c17|/TC /std:c17" "c++11|/TP /clang:-std=c++11"
+              "c++14|/TP /std:c++14" "c++17|/TP /std:c++17" "c++20|/TP /std:c++20")
+: > "$work/cl-not-run.txt"
+# clang_cl_cells SET "HEADER FLAGS": the cells of one header set.
+clang_cl_cells() {
+  local set=$1 flags="/W4 /WX /Zs $2 -I$root" target entry lang std file mode windows defines cell cpp_windows
+  for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
+    # Whether the set's <windows.h> itself compiles as C++ with this clang-cl
+    # (Wine 8's winnt.h defines intrinsics that clang 14 has built in): if
+    # not, C++ cells that include it can say nothing about winshm.h.
+    echo '#include <windows.h>' > "$work/probe.$set.$target.cpp"
+    cpp_windows=1
+    # shellcheck disable=SC2086
+    "$clang_cl" --target=$target $flags /TP /std:c++17 -- "$work/probe.$set.$target.cpp" >/dev/null 2>&1 || cpp_windows=0
+    for entry in "${cl_languages[@]}"; do
+      IFS='|' read -r lang std <<<"$entry"
+      case $lang in c++*) file=$src_cpp ;; *) file=$src ;; esac
+      for mode in "${!cl_modes[@]}"; do
+        read -r windows defines <<<"${cl_modes[$mode]}"
+        cell=clang-cl-$set.$target.$lang.$mode
+        if [ "$cpp_windows" = 0 ] && [[ $lang == c++* ]] && [ "$mode" != alone ]; then
+          echo "$cell" >> "$work/cl-not-run.txt"
+          continue
+        fi
+        echo "$cell|$clang_cl --target=$target $flags $std $defines -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=$windows -- $file" >> "$jobs"
+      done
+      if [[ $lang == c++* ]]; then
+        echo "clang-cl-$set.$target.$lang.classes|$clang_cl --target=$target $flags $std /EHs-c- -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $cpp_src" >> "$jobs"
       fi
-      echo "$cell|$clang_cl --target=$target $wine_flags $flags $defines -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=$windows -- $file" >> "$jobs"
     done
-    if [[ $lang == c++* ]]; then
-      echo "clang-cl-wine.$target.$lang.classes|$clang_cl --target=$target $wine_flags $flags /EHs-c- -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $cpp_src" >> "$jobs"
-    fi
   done
-  for entry in "c11|/TC /std:c11" "c++17|/TP /std:c++17"; do
-    IFS='|' read -r lang flags <<<"$entry"
-    case $lang in c++*) file=$src_cpp ;; *) file=$src ;; esac
-    echo "clang-cl-wine.$target.$lang.msvc-branches|$clang_cl --target=$target $wine_flags $flags -U__clang__ -Wno-builtin-macro-redefined -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $file" >> "$jobs"
+}
+wine_include=${WINSHM_WINE_INCLUDE:-/usr/include/wine/wine}
+if [ ! -f "$wine_include/windows/windows.h" ]; then
+  echo "matrix: no Wine headers in $wine_include (Debian's libwine-dev: scripts/install-deps.sh installs it, and scripts/wine10-setup.sh into the chroot)" >&2
+  exit 1
+fi
+wine_flags="-imsvc $wine_include/msvcrt -imsvc $wine_include/windows -DWINE_UNICODE_NATIVE"
+clang_cl_cells wine "$wine_flags"
+for target in x86_64-pc-windows-msvc i686-pc-windows-msvc; do
+  for entry in "c11|/TC /std:c11|$src" "c++17|/TP /std:c++17|$src_cpp"; do
+    IFS='|' read -r lang std file <<<"$entry"
+    echo "clang-cl-wine.$target.$lang.msvc-branches|$clang_cl --target=$target /W4 /WX /Zs $wine_flags -I$root $std -U__clang__ -Wno-builtin-macro-redefined -DWINSHM_TU=unit_a -DWINSHM_TU_WINDOWS=0 -- $file" >> "$jobs"
   done
 done
+sdk_note="matrix: WINSHM_WINSDK is not set, so the Windows SDK's header cells did NOT RUN (docs/testing.md: 'The Windows SDK's headers')"
+if [ -n "${WINSHM_WINSDK:-}" ]; then
+  [ -f "$WINSHM_WINSDK/um/Windows.h" ] || [ -f "$WINSHM_WINSDK/um/windows.h" ] ||
+    { echo "matrix: WINSHM_WINSDK=$WINSHM_WINSDK has no um/Windows.h (name the SDK's Include/<version> folder)" >&2; exit 1; }
+  overlay=$work/winsdk-overlay.json
+  python3 - "$overlay" "$WINSHM_WINSDK"/{um,shared,ucrt} ${WINSHM_MSVC_INCLUDE:+"$WINSHM_MSVC_INCLUDE"} <<'PY'
+import json, os, sys
+def tree(path):
+    return [{"name": n, "type": "directory", "contents": tree(os.path.join(path, n))}
+            if os.path.isdir(os.path.join(path, n)) else
+            {"name": n, "type": "file", "external-contents": os.path.join(path, n)}
+            for n in sorted(os.listdir(path))]
+roots = [{"name": os.path.abspath(d), "type": "directory", "contents": tree(d)} for d in sys.argv[2:] if os.path.isdir(d)]
+json.dump({"version": 0, "case-sensitive": "false", "roots": roots}, open(sys.argv[1], "w"))
+PY
+  sdk_flags="/clang:-ivfsoverlay /clang:$overlay -imsvc $WINSHM_WINSDK/um -imsvc $WINSHM_WINSDK/shared"
+  if [ -n "${WINSHM_MSVC_INCLUDE:-}" ]; then
+    sdk_flags="$sdk_flags -imsvc $WINSHM_WINSDK/ucrt -imsvc $WINSHM_MSVC_INCLUDE"
+    sdk_note="matrix: the Windows SDK's headers from $WINSHM_WINSDK, with MSVC's from $WINSHM_MSVC_INCLUDE"
+  else
+    sdk_flags="$sdk_flags -imsvc $wine_include/msvcrt -imsvc $wine_include/windows"
+    sdk_note="matrix: the Windows SDK's headers from $WINSHM_WINSDK; its C runtime and compiler headers from Wine (WINSHM_MSVC_INCLUDE unset)"
+  fi
+  clang_cl_cells sdk "$sdk_flags"
+fi
 
 run_cell() {
   local line=$1 cell=${1%%|*} cmd=${1#*|}
@@ -199,8 +235,9 @@ for exe in "$work/gcc-x86_64-w64-mingw32.c99.alone/one.exe" "$work/gcc-i686-w64-
   if [ -n "$extra" ]; then echo "FAIL imports of $exe: $dlls"; failed=$((failed + 1)); else echo "ok   imports of ${exe#$work/}: $dlls"; fi
 done
 
-if [ -s "$work/wine-not-run.txt" ]; then
-  echo "matrix: $(wc -l < "$work/wine-not-run.txt") clang-cl C++ cells with Wine's <windows.h> not run: those headers themselves do not compile as C++ with $("$clang_cl" --version | sed -n 1p) (a file that only includes <windows.h> fails)"
+echo "$sdk_note"
+if [ -s "$work/cl-not-run.txt" ]; then
+  echo "matrix: $(wc -l < "$work/cl-not-run.txt") clang-cl C++ cells with <windows.h> NOT RUN, where that set's <windows.h> alone does not compile as C++ with $("$clang_cl" --version | sed -n 1p): $(sed 's/\..*//' "$work/cl-not-run.txt" | sort -u | tr '\n' ' ')"
 fi
 echo "matrix: $((cells - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

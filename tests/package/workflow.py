@@ -1,5 +1,6 @@
 """Checks .github/workflows/windows.yml: valid YAML, and the matrix the README
-promises (MSVC x64 and Win32, clang-cl, MSYS2 MinGW64), each running ctest."""
+promises (MSVC x64 and Win32, clang-cl, MSYS2 MinGW64), each running ctest,
+and MSVC's header cells."""
 import os
 import sys
 
@@ -15,7 +16,13 @@ names = [entry["name"] for entry in jobs.get("msvc", {}).get("strategy", {}).get
 checks.append(("MSVC x64, MSVC Win32 and clang-cl in the matrix", names == ["MSVC x64", "MSVC Win32", "clang-cl x64"]))
 checks.append(("every Windows job runs on Windows", all(j.get("runs-on", "").startswith("windows") for j in jobs.values())))
 checks.append(("MSYS2 installs Criterion", "mingw-w64-x86_64-criterion" in str(jobs.get("msys2"))))
+cells = " ".join(step.get("run", "") for step in jobs.get("msvc-header-cells", {}).get("steps", []))
+checks.append(("MSVC compiles the header cells at /W4 /WX, x64 and x86",
+               "& cl" in cells and "/W4" in cells and "/WX" in cells and
+               jobs.get("msvc-header-cells", {}).get("strategy", {}).get("matrix", {}).get("arch") == ["x64", "x86"]))
 for job_name, job in jobs.items():
+    if job_name == "msvc-header-cells":
+        continue
     runs = " ".join(step.get("run", "") for step in job.get("steps", []))
     checks.append(("job %s runs ctest" % job_name, "ctest" in runs))
 failed = 0
