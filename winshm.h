@@ -406,6 +406,12 @@ WINSHM_API winshm_result winshm_adopt(winshm *shm, void *handle, winshm_mode mod
 #if defined(__GNUC__) || defined(__clang__)
 #  pragma GCC diagnostic push
 #  pragma GCC diagnostic ignored "-Wunused-function"
+/* A cast from a 64-bit size to size_t or a pointer-sized integer narrows in
+ * 32-bit code and is the identity in 64-bit code, where g++'s
+ * -Wuseless-cast would flag it. */
+#  if defined(__cplusplus) && !defined(__clang__)
+#    pragma GCC diagnostic ignored "-Wuseless-cast"
+#  endif
 #  if defined(__clang__) && defined(__has_warning)
 /* Two of clang's -Weverything warnings (clang 16 and later) are noise here,
  * and off for the definitions below only: GetProcAddress returns one

@@ -85,7 +85,7 @@ strict_c="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcas
   -Wmissing-prototypes -Wundef -Wdouble-promotion -Wcast-align -Wold-style-definition -Wredundant-decls \
   -Wnested-externs -Wwrite-strings -Wformat=2 -Wnull-dereference -Wduplicated-cond -Wlogical-op \
   -Wjump-misses-init -Wbad-function-cast -Wswitch-enum -Wswitch-default"
-strict_cxx="-Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual -Wcast-align \
+strict_cxx="-Wall -Wextra -Wuseless-cast -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wcast-qual -Wcast-align \
   -Wold-style-cast -Wzero-as-null-pointer-constant -Wredundant-decls -Wundef -Wswitch-enum -Wswitch-default"
 for triple in x86_64-w64-mingw32 i686-w64-mingw32; do
   lib=$(gcc_lib $triple)
