@@ -47,7 +47,9 @@ for config in "${configs[@]}"; do
   if [ -n "$partner" ] && [[ " ${builds[*]} " != *" $partner "* ]]; then builds+=("$partner"); fi
 done
 
+deps_start=$SECONDS
 "$root/scripts/install-deps.sh" "${builds[@]/#/--config=}"
+deps_seconds=$((SECONDS - deps_start))
 . "$root/scripts/wine10-env.sh"
 
 # 32-bit Linux programs: x86-wine10 needs them, and x64-wine10's cross-width
@@ -135,6 +137,7 @@ for config in "${configs[@]}"; do
 done
 
 echo "=== summary"
+echo "  dependencies ready in ${deps_seconds}s (scripts/install-deps.sh: packages, Criterion, the Wine 10 chroot)"
 [ -z "$x86_route_why" ] || echo "  x86 route: $x86_route ($x86_route_why)"
 printf '  %s\n' ${report[@]+"${report[@]}"} ${not_run[@]+"${not_run[@]}"}
 exit $failed
