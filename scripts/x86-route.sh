@@ -103,7 +103,7 @@ x86_route_setup() {
     fi
     if [ -f "$x86_binfmt/register" ]; then
       echo "x86 route: registering $qemu for i386 programs (binfmt_misc entry $x86_entry, flag F; it lasts until reboot; remove it with: echo -1 > $x86_binfmt/$x86_entry)"
-      # Magic and mask as Debian's own qemu-i386 entry: i386 ELF, ET_EXEC or ET_DYN.
+      # Magic and mask as qemu's own i386 entry (qemu-binfmt-conf.sh): i386 ELF, ET_EXEC or ET_DYN.
       printf ':%s:M::\\x7fELF\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x03\\x00:\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:%s:F' \
         "$x86_entry" "$(readlink -f "$qemu")" | $sudo tee "$x86_binfmt/register" >/dev/null || true
     fi
