@@ -64,11 +64,9 @@ if [[ " ${builds[*]} " == *" x86-wine10 "* ]]; then
     without=""
     [[ " ${configs[*]} " != *" x64-wine10 "* ]] || without="; x64-wine10 ran without its cross-width test"
     not_run+=("$(printf '%-11s NOT RUN: %s%s' x86-wine10 "$x86_route_why" "$without")")
-    keep=()
-    for config in "${configs[@]}"; do [ "$config" = x86-wine10 ] || keep+=("$config"); done
-    configs=(${keep[@]+"${keep[@]}"}) keep=()
-    for config in "${builds[@]}"; do [ "$config" = x86-wine10 ] || keep+=("$config"); done
-    builds=("${keep[@]}")
+    without_x86() { local c; for c in "$@"; do [ "$c" = x86-wine10 ] || echo "$c"; done; }
+    mapfile -t configs < <(without_x86 "${configs[@]}")
+    mapfile -t builds < <(without_x86 "${builds[@]}")
   fi
 fi
 . "$root/scripts/configure.sh"
