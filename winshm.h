@@ -170,8 +170,19 @@ typedef enum winshm_flags {
     WINSHM_RESERVE = 0x1      /* reserve-only: no page is committed until winshm_commit */
 } winshm_flags;
 
-/* A zero-initialised winshm (winshm s = {0}; in C++ winshm s = {};) is empty.
- * The members are private: use the functions below. */
+/* Zero-initialises any winshm struct (winshm, winshm_view, winshm_options,
+ * winshm_permissions) without a warning in C or in C++, where {0} and {}
+ * each warn under -Wextra in the other language:
+ *     winshm shm = WINSHM_EMPTY;
+ *     winshm_view view = WINSHM_EMPTY; */
+#ifdef __cplusplus
+#  define WINSHM_EMPTY {}
+#else
+#  define WINSHM_EMPTY {0}
+#endif
+
+/* A zero-initialised winshm (WINSHM_EMPTY) is empty. The members are
+ * private: use the functions below. */
 typedef struct winshm {
     void *handle_;       /* section HANDLE; NULL when empty */
     wchar_t *name_w_;    /* NULL when unnamed; one allocation holds both spellings */
@@ -460,6 +471,7 @@ typedef winshm_impl_int_ptr (__stdcall *winshm_impl_farproc)(void);
 typedef void (*winshm_impl_any_fn)(void);
 struct _SECURITY_ATTRIBUTES; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 struct _SYSTEM_INFO;         /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+struct _MEMORY_BASIC_INFORMATION; /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 #ifdef WINSHM_IMPL_RESERVED_PUSHED
 #  pragma clang diagnostic pop
 #  undef WINSHM_IMPL_RESERVED_PUSHED
@@ -484,16 +496,27 @@ __declspec(dllimport) void *__stdcall CreateMutexW(struct _SECURITY_ATTRIBUTES *
 __declspec(dllimport) void *__stdcall OpenMutexW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
 __declspec(dllimport) int __stdcall ReleaseMutex(void *hMutex);
 __declspec(dllimport) unsigned long __stdcall WaitForSingleObject(void *hHandle, unsigned long dwMilliseconds);
+__declspec(dllimport) void *__stdcall CreateEventW(struct _SECURITY_ATTRIBUTES *lpEventAttributes, int bManualReset, int bInitialState, const wchar_t *lpName);
+__declspec(dllimport) void *__stdcall OpenEventW(unsigned long dwDesiredAccess, int bInheritHandle, const wchar_t *lpName);
+__declspec(dllimport) int __stdcall SetEvent(void *hEvent);
+__declspec(dllimport) int __stdcall ResetEvent(void *hEvent);
+__declspec(dllimport) unsigned long __stdcall GetTickCount(void);
+__declspec(dllimport) void __stdcall Sleep(unsigned long dwMilliseconds);
+__declspec(dllimport) winshm_impl_ulong_ptr __stdcall VirtualQuery(const void *lpAddress, struct _MEMORY_BASIC_INFORMATION *lpBuffer, winshm_impl_ulong_ptr dwLength);
 __declspec(dllimport) int __stdcall ProcessIdToSessionId(unsigned long dwProcessId, unsigned long *pSessionId);
 __declspec(dllimport) int __stdcall MultiByteToWideChar(unsigned int CodePage, unsigned long dwFlags, const char *lpMultiByteStr, int cbMultiByte, wchar_t *lpWideCharStr, int cchWideChar);
 __declspec(dllimport) int __stdcall WideCharToMultiByte(unsigned int CodePage, unsigned long dwFlags, const wchar_t *lpWideCharStr, int cchWideChar, char *lpMultiByteStr, int cbMultiByte, const char *lpDefaultChar, int *lpUsedDefaultChar);
 
-/* MSVC's interlocked intrinsics, as <intrin.h> declares them; GCC and clang
- * (clang-cl too) use their __atomic builtins instead. */
+/* MSVC's intrinsics, as <intrin.h> declares them; GCC and clang (clang-cl
+ * too) use their __atomic builtins instead. */
 #if defined(_MSC_VER) && !defined(__GNUC__) && !defined(__clang__)
-long _InterlockedCompareExchange(long volatile *Destination, long Exchange, long Comparand);
 long _InterlockedExchange(long volatile *Target, long Value);
-#  pragma intrinsic(_InterlockedCompareExchange, _InterlockedExchange)
+void _ReadWriteBarrier(void);
+#  pragma intrinsic(_InterlockedExchange, _ReadWriteBarrier)
+#  if defined(_M_ARM64) || defined(_M_ARM)
+void __dmb(unsigned int);
+#    pragma intrinsic(__dmb)
+#  endif
 #endif
 
 /* (HANDLE)-1, which Windows uses for two things. */
@@ -528,6 +551,8 @@ enum {
     WINSHM_IMPL_SYNCHRONIZE = 0x100000,
     WINSHM_IMPL_MUTEX_MODIFY_STATE = 0x1,
     WINSHM_IMPL_MUTEX_ALL_ACCESS = 0x1F0001,
+    WINSHM_IMPL_EVENT_MODIFY_STATE = 0x2,
+    WINSHM_IMPL_EVENT_ALL_ACCESS = 0x1F0003,
 
     WINSHM_IMPL_PAGE_READONLY = 0x02,
     WINSHM_IMPL_PAGE_READWRITE = 0x04,
@@ -535,6 +560,7 @@ enum {
     WINSHM_IMPL_PAGE_NOACCESS = 0x01,
     WINSHM_IMPL_MEM_COMMIT = 0x1000,
     WINSHM_IMPL_MEM_RESERVE = 0x2000,
+    WINSHM_IMPL_MEM_MAPPED = 0x40000,
     WINSHM_IMPL_MEM_REPLACE_PLACEHOLDER = 0x4000,
     WINSHM_IMPL_MEM_RESERVE_PLACEHOLDER = 0x40000,
     WINSHM_IMPL_MEM_PRESERVE_PLACEHOLDER = 0x2,
@@ -618,6 +644,16 @@ typedef struct winshm_impl_system_info {
     unsigned short processor_revision;
 } winshm_impl_system_info;
 
+typedef struct winshm_impl_memory_basic_information { /* MEMORY_BASIC_INFORMATION */
+    void *base_address;
+    void *allocation_base;
+    unsigned long allocation_protect;
+    winshm_impl_ulong_ptr region_size; /* after padding in 64-bit code, where the SDK has PartitionId */
+    unsigned long state;
+    unsigned long protect;
+    unsigned long type;
+} winshm_impl_memory_basic_information;
+
 typedef struct winshm_impl_section_basic_information {
     void *base_address;
     unsigned long allocation_attributes;
@@ -667,6 +703,7 @@ WINSHM_API const winshm_impl_mode_rights *winshm_impl_rights(winshm_mode mode)
 }
 
 typedef long (__stdcall *winshm_impl_nt_query_object_fn)(void *handle, int information_class, void *information, unsigned long information_size, unsigned long *result_size);
+typedef long (__stdcall *winshm_impl_nt_map_view_of_section_fn)(void *section, void *process, void **base, winshm_impl_ulong_ptr zero_bits, winshm_impl_ulong_ptr commit_size, long long *offset, winshm_impl_ulong_ptr *view_size, int inherit, unsigned long allocation_type, unsigned long protection);
 typedef long (__stdcall *winshm_impl_nt_query_section_fn)(void *section, int information_class, void *information, winshm_impl_ulong_ptr information_size, winshm_impl_ulong_ptr *result_size);
 typedef unsigned long (__stdcall *winshm_impl_rtl_status_to_error_fn)(long status);
 typedef long (__stdcall *winshm_impl_nt_open_process_token_fn)(void *process, unsigned long access, void **token);
@@ -798,6 +835,7 @@ typedef struct winshm_impl_ntdll {
     winshm_impl_rtl_status_to_error_fn status_to_error;
     winshm_impl_nt_open_process_token_fn open_process_token;
     winshm_impl_nt_query_information_token_fn query_information_token;
+    winshm_impl_nt_map_view_of_section_fn map_view_of_section;
 } winshm_impl_ntdll;
 
 /* Fills `ntdll`; returns a Win32 error, 0 on success. Each cached pointer is
@@ -809,13 +847,15 @@ WINSHM_API winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
     static winshm_impl_rtl_status_to_error_fn volatile cached_status_to_error;
     static winshm_impl_nt_open_process_token_fn volatile cached_open_process_token;
     static winshm_impl_nt_query_information_token_fn volatile cached_query_information_token;
+    static winshm_impl_nt_map_view_of_section_fn volatile cached_map_view_of_section;
     ntdll->query_section = cached_query_section;
     ntdll->query_object = cached_query_object;
     ntdll->status_to_error = cached_status_to_error;
     ntdll->open_process_token = cached_open_process_token;
     ntdll->query_information_token = cached_query_information_token;
+    ntdll->map_view_of_section = cached_map_view_of_section;
     if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error ||
-        !ntdll->open_process_token || !ntdll->query_information_token) {
+        !ntdll->open_process_token || !ntdll->query_information_token || !ntdll->map_view_of_section) {
         winshm_impl_hmodule module = GetModuleHandleW(L"ntdll.dll");
         if (!module)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
@@ -831,8 +871,10 @@ WINSHM_API winshm_impl_error winshm_impl_load_ntdll(winshm_impl_ntdll *ntdll)
             WINSHM_IMPL_PUN(winshm_impl_nt_open_process_token_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtOpenProcessToken")));
         cached_query_information_token = ntdll->query_information_token =
             WINSHM_IMPL_PUN(winshm_impl_nt_query_information_token_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtQueryInformationToken")));
+        cached_map_view_of_section = ntdll->map_view_of_section =
+            WINSHM_IMPL_PUN(winshm_impl_nt_map_view_of_section_fn, WINSHM_IMPL_PUN(winshm_impl_any_fn, GetProcAddress(module, "NtMapViewOfSection")));
         if (!ntdll->query_section || !ntdll->query_object || !ntdll->status_to_error ||
-            !ntdll->open_process_token || !ntdll->query_information_token)
+            !ntdll->open_process_token || !ntdll->query_information_token || !ntdll->map_view_of_section)
             return WINSHM_IMPL_ERROR_PROC_NOT_FOUND;
     }
     return 0;
@@ -954,26 +996,30 @@ WINSHM_API unsigned long winshm_impl_open_access(winshm_mode mode)
     return WINSHM_IMPL_SECTION_QUERY | winshm_impl_rights(mode)->section_access;
 }
 
-/* Opens by name into `shm`, whose name is already set. On failure the name
- * is freed and nothing is open. */
-WINSHM_API winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
+/* Opens by name into `shm`, whose name is already set and stays set. */
+WINSHM_API winshm_impl_error winshm_impl_open_named(winshm *shm, winshm_mode mode)
 {
     winshm_impl_error error;
     void *handle = OpenFileMappingW(winshm_impl_open_access(mode), 0, shm->name_w_);
-    if (!handle) {
-        error = GetLastError();
-        winshm_impl_free_name(shm);
-        return error;
-    }
+    if (!handle)
+        return GetLastError();
     error = winshm_impl_query_section(handle, shm);
     if (error) {
         CloseHandle(handle);
-        winshm_impl_free_name(shm);
         return error;
     }
     shm->handle_ = handle;
     shm->mode_ = mode;
     return 0;
+}
+
+/* winshm_impl_open_named, but on failure the name is freed. */
+WINSHM_API winshm_impl_error winshm_impl_open(winshm *shm, winshm_mode mode)
+{
+    const winshm_impl_error error = winshm_impl_open_named(shm, mode);
+    if (error)
+        winshm_impl_free_name(shm);
+    return error;
 }
 
 /* ================================================================ security */
@@ -1450,36 +1496,63 @@ WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, w
 
 /* ========================================== the initialisation handshake */
 
-/* The last 64 bytes of a section made by open_or_init. Fixed-width fields,
- * the same layout for 32- and 64-bit processes (long is 32 bits on Windows). */
+/* How open_or_init stays safe without a lock once a section is READY:
+ *   - The last 64 bytes of the section are the trailer. A winshm from
+ *     open_or_init is sized to [0, data_size), so no view made through it
+ *     reaches the trailer; only a plain open_only of the name does.
+ *   - An initialiser writes every other field, then stores READY last, with
+ *     release ordering. A reader loads the state first, with acquire
+ *     ordering, then the rest, once, into local memory, and believes READY
+ *     only if every field agrees with the others and with the section.
+ *   - READY never goes back: init runs only on a section that is not READY.
+ * So a caller that reads READY can use the section without the mutex: that
+ * is the fast path. Initialising takes the mutex; waiting readers sleep on a
+ * manual-reset event that each initialiser sets after READY. */
 typedef struct winshm_impl_trailer {
     uint64_t magic;        /* WINSHM_IMPL_TRAILER_MAGIC */
     uint64_t section_size; /* the section's size when it was marked READY */
-    uint64_t data_size;    /* the size init was given */
-    uint64_t check;        /* winshm_impl_trailer_check() of the fields around it */
+    uint64_t data_size;    /* the size init was given: all that callers of open_or_init see */
+    uint64_t check;        /* winshm_impl_trailer_check() of the other fields */
     long state;            /* WINSHM_IMPL_TRAILER_READY, stored last; anything else: not ready */
-    long reserved[7];
+    long flags;            /* the section's winshm_flags (0.3 left it 0) */
+    long reserved[6];
 } winshm_impl_trailer;
 
 #define WINSHM_IMPL_TRAILER_MAGIC 0x31746e4969687377ull /* "wshiInt1" */
-enum { WINSHM_IMPL_TRAILER_BYTES = 64, WINSHM_IMPL_TRAILER_READY = 0x59444552 /* "REDY" */ };
+/* Appended to the section's name to name the event that waiting readers sleep on. */
+#define WINSHM_IMPL_EVENT_SUFFIX ".winshm-ready"
+enum {
+    WINSHM_IMPL_TRAILER_BYTES = 64,
+    WINSHM_IMPL_TRAILER_READY = 0x59444552, /* "REDY" */
+    /* how often a waiting reader that may not create the event looks again */
+    WINSHM_IMPL_POLL_MS = 50
+};
 typedef char winshm_impl_trailer_is_64_bytes[sizeof(winshm_impl_trailer) == WINSHM_IMPL_TRAILER_BYTES ? 1 : -1];
 
 /* A peer may write anything here: READY counts only with every field
- * consistent, so a stray or partial write never reads as READY. */
+ * consistent, so a stray or partial write never reads as READY. flags adds
+ * nothing when 0, so a trailer written by 0.3 checks the same. */
 WINSHM_API uint64_t winshm_impl_trailer_check(const winshm_impl_trailer *t)
 {
     return (t->magic ^ (t->section_size * 0x9E3779B97F4A7C15ull) ^ (t->data_size * 0xC2B2AE3D27D4EB4Full)) +
-           WINSHM_IMPL_CAST(uint64_t, WINSHM_IMPL_CAST(unsigned long, t->state));
+           WINSHM_IMPL_CAST(uint64_t, WINSHM_IMPL_CAST(unsigned long, t->state)) +
+           (WINSHM_IMPL_CAST(uint64_t, WINSHM_IMPL_CAST(unsigned long, t->flags)) * 0x165667B19E3779F9ull);
 }
 
-/* The state with acquire ordering: what init wrote is visible once READY is. */
-WINSHM_API long winshm_impl_load_acquire(volatile long *p) /* NOLINT(readability-non-const-parameter): MSVC's intrinsic takes it non-const */
+/* The state with acquire ordering: what init wrote is visible once READY is.
+ * A plain load, never an interlocked one: the trailer may be mapped read-only. */
+WINSHM_API long winshm_impl_load_acquire(const volatile long *p)
 {
 #if defined(__GNUC__) || defined(__clang__)
     return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 #else
-    return _InterlockedCompareExchange(p, 0, 0);
+    const long value = *p;
+#  if defined(_M_ARM64) || defined(_M_ARM)
+    __dmb(0xB); /* ISH: the loads that follow stay after this one */
+#  else
+    _ReadWriteBarrier(); /* x86 keeps loads in order; the compiler must too */
+#  endif
+    return value;
 #endif
 }
 
@@ -1492,40 +1565,191 @@ WINSHM_API void winshm_impl_store_release(volatile long *p, long value) /* NOLIN
 #endif
 }
 
-/* Maps the trailer of `shm` (committing its page in a reserve-only section)
- * and says whether it reads READY: read once, into local memory, then checked. */
-WINSHM_API winshm_result winshm_impl_map_trailer(const winshm *shm, winshm_mode mode, winshm_view *view, int *ready)
+/* Reads the trailer at `shared` once, into `local`, and says whether it is
+ * READY for a section of `section_size` bytes. */
+WINSHM_API int winshm_impl_read_trailer(const volatile winshm_impl_trailer *shared, uint64_t section_size,
+                                        winshm_impl_trailer *local)
 {
+    local->state = winshm_impl_load_acquire(&shared->state);
+    local->magic = shared->magic;
+    local->section_size = shared->section_size;
+    local->data_size = shared->data_size;
+    local->check = shared->check;
+    local->flags = shared->flags;
+    return local->state == WINSHM_IMPL_TRAILER_READY && local->magic == WINSHM_IMPL_TRAILER_MAGIC &&
+           section_size >= WINSHM_IMPL_TRAILER_BYTES && local->section_size == section_size && local->data_size > 0 &&
+           local->data_size <= section_size - WINSHM_IMPL_TRAILER_BYTES &&
+           (local->flags & ~WINSHM_IMPL_CAST(long, WINSHM_RESERVE)) == 0 &&
+           local->check == winshm_impl_trailer_check(local);
+}
+
+/* Whether the page at `address` is committed in this view: VirtualQuery.
+ * (Wine's answer misses what other views committed; Windows' does not.) */
+WINSHM_API int winshm_impl_is_committed(const void *address, winshm_impl_memory_basic_information *memory)
+{
+    memset(memory, 0, sizeof *memory);
+    return VirtualQuery(address, WINSHM_IMPL_PUN(struct _MEMORY_BASIC_INFORMATION *, memory), sizeof *memory) == sizeof *memory &&
+           memory->state == WINSHM_IMPL_MEM_COMMIT;
+}
+
+/* The fast path: opens the section named in `staged` for `mode` and reads
+ * its trailer through one read-only view of the whole section. The view's
+ * size, which NtMapViewOfSection reports, is the section's, so no
+ * NtQuerySection is needed; VirtualQuery, answered without a trip to the
+ * object manager, says whether the section is reserve-only. There, the
+ * trailer's page is committed in the view before it is read: reading a page
+ * that no view committed faults, and committing one that is already
+ * committed costs nothing. Returns 1, with `staged` open and sized to
+ * the usable size, if the section is READY and holds `size` bytes; else 0,
+ * nothing open, and *error the Windows error of the open (0 if it opened).
+ * What backs the section is not asked: a section whose last 64 bytes hold a
+ * READY trailer was made by open_or_init. */
+WINSHM_API int winshm_impl_open_ready(winshm *staged, winshm_mode mode, uint64_t size, winshm_impl_error *error)
+{
+    winshm_impl_ntdll ntdll;
+    winshm_impl_memory_basic_information first;
     winshm_impl_trailer local;
-    volatile winshm_impl_trailer *shared;
+    winshm_impl_ulong_ptr view_size = 0;
+    long long offset = 0;
+    void *base = WINSHM_IMPL_NULL;
+    void *handle;
+    int ready = 0, reserve = 0;
+    *error = winshm_impl_load_ntdll(&ntdll);
+    if (*error)
+        return 0;
+    handle = OpenFileMappingW(winshm_impl_open_access(mode), 0, staged->name_w_);
+    if (!handle) {
+        *error = GetLastError();
+        return 0;
+    }
+    if (ntdll.map_view_of_section(handle, WINSHM_IMPL_CURRENT_PROCESS, &base, 0, 0, &offset, &view_size, 2 /* ViewUnmap */, 0,
+                                  WINSHM_IMPL_PAGE_READONLY) >= 0) {
+        unsigned char *trailer = WINSHM_IMPL_CAST(unsigned char *, base) + view_size - WINSHM_IMPL_TRAILER_BYTES;
+        const int committed = view_size >= WINSHM_IMPL_TRAILER_BYTES && winshm_impl_is_committed(base, &first);
+        if (view_size >= WINSHM_IMPL_TRAILER_BYTES && first.type == WINSHM_IMPL_MEM_MAPPED) {
+            /* Only a reserve-only section has pages that are not committed. */
+            reserve = !committed || first.region_size < view_size;
+            if (!reserve || VirtualAlloc(trailer, WINSHM_IMPL_TRAILER_BYTES, WINSHM_IMPL_MEM_COMMIT, WINSHM_IMPL_PAGE_READONLY))
+                ready = winshm_impl_read_trailer(WINSHM_IMPL_CAST(const volatile winshm_impl_trailer *,
+                                                                  WINSHM_IMPL_CAST(void *, trailer)),
+                                                 view_size, &local) &&
+                        local.data_size >= size;
+        }
+        UnmapViewOfFile(base);
+    }
+    if (!ready) {
+        CloseHandle(handle);
+        return 0;
+    }
+    staged->handle_ = handle;
+    staged->mode_ = mode;
+    staged->size_ = local.data_size;
+    /* A fully committed section says nothing of how it was made: the
+     * trailer does, checked with the rest. */
+    staged->flags_ = reserve ? WINSHM_IMPL_CAST(unsigned, WINSHM_RESERVE) : WINSHM_IMPL_CAST(unsigned, local.flags);
+    return 1;
+}
+
+/* Maps the trailer of the section open in `shm` (whose size_ is still the
+ * section's), read-write for an initialiser, else read-only, commits its page
+ * in a reserve-only section, and reads it. */
+WINSHM_API winshm_result winshm_impl_map_trailer(const winshm *shm, int initialiser, winshm_view *view,
+                                                 winshm_impl_trailer *local, int *ready)
+{
     winshm_result r;
     *ready = 0;
+    memset(local, 0, sizeof *local);
     if (shm->size_ < WINSHM_IMPL_TRAILER_BYTES)
-        return winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
-    r = winshm_map(shm, mode == WINSHM_READ_WRITE ? WINSHM_READ_WRITE : WINSHM_READ_ONLY,
-                   shm->size_ - WINSHM_IMPL_TRAILER_BYTES, WINSHM_IMPL_TRAILER_BYTES, view);
+        return WINSHM_OK;
+    r = winshm_map(shm, initialiser ? WINSHM_READ_WRITE : WINSHM_READ_ONLY, shm->size_ - WINSHM_IMPL_TRAILER_BYTES,
+                   WINSHM_IMPL_TRAILER_BYTES, view);
     if (r == WINSHM_OK)
         r = winshm_commit(view, 0, 0);
     if (r != WINSHM_OK) {
         winshm_unmap(view);
         return r;
     }
-    shared = WINSHM_IMPL_CAST(volatile winshm_impl_trailer *, view->data);
-    local.state = winshm_impl_load_acquire(&shared->state);
-    local.magic = shared->magic;
-    local.section_size = shared->section_size;
-    local.data_size = shared->data_size;
-    local.check = shared->check;
-    *ready = local.state == WINSHM_IMPL_TRAILER_READY && local.magic == WINSHM_IMPL_TRAILER_MAGIC &&
-             local.section_size == shm->size_ && local.data_size <= shm->size_ - WINSHM_IMPL_TRAILER_BYTES &&
-             local.check == winshm_impl_trailer_check(&local);
+    *ready = winshm_impl_read_trailer(WINSHM_IMPL_CAST(const volatile winshm_impl_trailer *, view->data), shm->size_, local);
     return WINSHM_OK;
 }
 
+/* Closes the handle of `staged`, keeping its name for another try. */
+WINSHM_API void winshm_impl_close_keeping_name(winshm *staged)
+{
+    if (staged->handle_)
+        CloseHandle(staged->handle_);
+    staged->handle_ = WINSHM_IMPL_NULL;
+    staged->size_ = 0;
+    staged->flags_ = 0;
+    staged->mode_ = WINSHM_IMPL_CAST(winshm_mode, 0);
+}
+
+/* Opens the section named in `staged` for `mode` if it is READY and holds
+ * `size` bytes: the fast path, else the kernel asked what the section is.
+ * WINSHM_OK with staged open and sized; else NOT_FOUND, NOT_INITIALIZED,
+ * OUT_OF_RANGE or another failure, staged closed but still named. */
+WINSHM_API winshm_result winshm_impl_open_initialised(winshm *staged, winshm_mode mode, uint64_t size)
+{
+    winshm_impl_trailer local;
+    winshm_view view;
+    winshm_impl_error error;
+    winshm_result r;
+    int ready = 0;
+    if (winshm_impl_open_ready(staged, mode, size, &error))
+        return winshm_impl_succeed();
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    error = winshm_impl_open_named(staged, mode);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    memset(&view, 0, sizeof view);
+    r = winshm_impl_map_trailer(staged, 0, &view, &local, &ready);
+    winshm_unmap(&view);
+    if (r == WINSHM_OK && !ready)
+        r = winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
+    if (r == WINSHM_OK && local.data_size < size)
+        r = winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r != WINSHM_OK) {
+        error = GetLastError();
+        winshm_impl_close_keeping_name(staged);
+        return winshm_impl_fail(r, error);
+    }
+    staged->size_ = local.data_size;
+    return winshm_impl_succeed();
+}
+
+/* Zeroes a view, or in a reserve-only section only the pages committed in
+ * it: touching the others would fault, and committing them would charge
+ * commit that nobody asked for. */
+WINSHM_API void winshm_impl_zero_committed(const winshm_view *view)
+{
+    unsigned char *at = WINSHM_IMPL_CAST(unsigned char *, view->data);
+    unsigned char *const end = at + view->size;
+    winshm_impl_memory_basic_information memory;
+    if (!(view->flags_ & WINSHM_RESERVE)) {
+        memset(view->data, 0, view->size);
+        return;
+    }
+    while (at < end) {
+        const int committed = winshm_impl_is_committed(at, &memory);
+        size_t run;
+        if (memory.region_size == 0)
+            return; /* VirtualQuery failed: cannot happen inside a view */
+        run = WINSHM_IMPL_CAST(size_t, (WINSHM_IMPL_CAST(unsigned char *, memory.base_address) + memory.region_size) - at);
+        if (run > WINSHM_IMPL_CAST(size_t, end - at))
+            run = WINSHM_IMPL_CAST(size_t, end - at);
+        if (committed)
+            memset(at, 0, run);
+        at += run;
+    }
+}
+
 /* Runs init on [0, size) of the section in `staged` and, if it succeeds,
- * marks the trailer (mapped in `trailer_view`) READY. */
-WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t size, winshm_init_fn init, void *context,
-                                              const winshm_view *trailer_view)
+ * marks the trailer (mapped in `trailer_view`) READY. `recover`: the section
+ * existed, not READY: zero it first, so that init sees what a new section
+ * looks like, not what a failed or dead initialiser left. */
+WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t size, int recover, winshm_init_fn init,
+                                              void *context, const winshm_view *trailer_view)
 {
     volatile winshm_impl_trailer *shared = WINSHM_IMPL_CAST(volatile winshm_impl_trailer *, trailer_view->data);
     winshm_impl_trailer local;
@@ -1543,6 +1767,8 @@ WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t siz
     r = winshm_map(staged, WINSHM_READ_WRITE, 0, WINSHM_IMPL_CAST(size_t, size), &view);
     if (r != WINSHM_OK)
         return r;
+    if (recover)
+        winshm_impl_zero_committed(&view);
     failed = init(&view, context);
     winshm_unmap(&view);
     if (failed)
@@ -1552,106 +1778,282 @@ WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t siz
     local.section_size = staged->size_;
     local.data_size = size;
     local.state = WINSHM_IMPL_TRAILER_READY;
+    local.flags = WINSHM_IMPL_CAST(long, staged->flags_ & WINSHM_RESERVE);
     local.check = winshm_impl_trailer_check(&local);
     shared->magic = local.magic;
     shared->section_size = local.section_size;
     shared->data_size = local.data_size;
+    shared->flags = local.flags;
     shared->check = local.check;
     winshm_impl_store_release(&shared->state, WINSHM_IMPL_TRAILER_READY);
     return WINSHM_OK;
 }
 
-/* Creates or opens the handshake's mutex, `name` + WINSHM_INIT_MUTEX_SUFFIX,
- * with the section's security mapped to mutex rights. *mutex stays NULL
- * (with 0 returned) when this process may not create it and nobody holds it:
- * then no handshake is running. */
-WINSHM_API winshm_impl_error winshm_impl_init_mutex(const wchar_t *name, const winshm_permissions *perm, void **mutex)
+/* The names of the handshake's mutex and event, `name` + each suffix, in one
+ * allocation that *mutex_name owns (WINSHM_FREE it). */
+WINSHM_API winshm_impl_error winshm_impl_handshake_names(const wchar_t *name, wchar_t **mutex_name, wchar_t **event_name)
 {
-    static const wchar_t suffix[] = L"" WINSHM_INIT_MUTEX_SUFFIX;
+    static const wchar_t mutex_suffix[] = L"" WINSHM_INIT_MUTEX_SUFFIX;
+    static const wchar_t event_suffix[] = L"" WINSHM_IMPL_EVENT_SUFFIX;
+    const size_t mutex_units = (sizeof mutex_suffix / sizeof mutex_suffix[0]) - 1;
+    const size_t event_units = (sizeof event_suffix / sizeof event_suffix[0]) - 1;
+    size_t units = 0;
+    while (name[units])
+        ++units;
+    if (units + (mutex_units > event_units ? mutex_units : event_units) > WINSHM_IMPL_MAX_NAME_UNITS)
+        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    *mutex_name = WINSHM_IMPL_CAST(wchar_t *, WINSHM_MALLOC((units + mutex_units + 1 + units + event_units + 1) * sizeof(wchar_t)));
+    if (!*mutex_name)
+        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
+    *event_name = *mutex_name + units + mutex_units + 1;
+    memcpy(*mutex_name, name, units * sizeof(wchar_t));
+    memcpy(*mutex_name + units, mutex_suffix, (mutex_units + 1) * sizeof(wchar_t));
+    memcpy(*event_name, name, units * sizeof(wchar_t));
+    memcpy(*event_name + units, event_suffix, (event_units + 1) * sizeof(wchar_t));
+    return 0;
+}
+
+/* Creates or opens the handshake's mutex (is_event 0) or event (manual
+ * reset, not set), with the section's security mapped to that object's
+ * rights. *object stays NULL (with 0 returned) when this process may not
+ * create it and nobody holds it. */
+WINSHM_API winshm_impl_error winshm_impl_sync_object(const wchar_t *object_name, int is_event, const winshm_permissions *perm,
+                                                     void **object)
+{
     static const winshm_impl_preset_rights mutex_rights = {
         WINSHM_IMPL_MUTEX_ALL_ACCESS,
         WINSHM_IMPL_MUTEX_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
         WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE,
         WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE};
-    const size_t suffix_units = (sizeof suffix / sizeof suffix[0]) - 1;
+    static const winshm_impl_preset_rights event_rights = {
+        WINSHM_IMPL_EVENT_ALL_ACCESS,
+        WINSHM_IMPL_EVENT_ALL_ACCESS & ~WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_OWNER_ONLY_RIGHTS),
+        WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_EVENT_MODIFY_STATE,
+        WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_EVENT_MODIFY_STATE};
     winshm_impl_security security_storage;
     winshm_impl_security_attributes *security;
     winshm_permissions not_inherited;
     winshm_impl_error error;
-    size_t units = 0;
-    wchar_t *mutex_name;
-    *mutex = WINSHM_IMPL_NULL;
-    while (name[units])
-        ++units;
-    if (units + suffix_units > WINSHM_IMPL_MAX_NAME_UNITS)
-        return WINSHM_IMPL_ERROR_FILENAME_EXCED_RANGE;
+    *object = WINSHM_IMPL_NULL;
     memset(&not_inherited, 0, sizeof not_inherited);
     if (perm)
         not_inherited = *perm;
     not_inherited.inheritable = 0; /* closed before the call returns */
-    error = winshm_impl_security_for(&security_storage, &not_inherited, 1, &mutex_rights, &security);
+    error = winshm_impl_security_for(&security_storage, &not_inherited, 1, is_event ? &event_rights : &mutex_rights, &security);
     if (error)
         return error;
-    mutex_name = WINSHM_IMPL_CAST(wchar_t *, WINSHM_MALLOC((units + suffix_units + 1) * sizeof(wchar_t)));
-    if (!mutex_name)
-        return WINSHM_IMPL_ERROR_NOT_ENOUGH_MEMORY;
-    memcpy(mutex_name, name, units * sizeof(wchar_t));
-    memcpy(mutex_name + units, suffix, (suffix_units + 1) * sizeof(wchar_t));
-    *mutex = CreateMutexW(WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), 0, mutex_name);
-    error = *mutex ? 0 : GetLastError();
+    *object = is_event ? CreateEventW(WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), 1, 0, object_name)
+                       : CreateMutexW(WINSHM_IMPL_PUN(struct _SECURITY_ATTRIBUTES *, security), 0, object_name);
+    error = *object ? 0 : GetLastError();
     if (error == WINSHM_IMPL_ERROR_ACCESS_DENIED) {
         /* Creating is refused (Global\ without SeCreateGlobalPrivilege, or a
-         * DACL that grants only waiting): join a handshake that exists. */
-        *mutex = OpenMutexW(WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE, 0, mutex_name);
-        error = *mutex ? 0 : GetLastError();
+         * DACL that grants less than every right): join the one that exists. */
+        *object = is_event ? OpenEventW(WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_EVENT_MODIFY_STATE, 0, object_name)
+                           : OpenMutexW(WINSHM_IMPL_SYNCHRONIZE | WINSHM_IMPL_MUTEX_MODIFY_STATE, 0, object_name);
+        error = *object ? 0 : GetLastError();
         if (error == WINSHM_IMPL_ERROR_FILE_NOT_FOUND)
             error = 0;
     }
-    WINSHM_FREE(mutex_name);
     return error;
 }
 
-/* The handshake, holding the mutex (or with none running): the section into
- * `staged`, initialised if need be. */
-WINSHM_API winshm_result winshm_impl_open_or_init_locked(winshm *staged, const char *utf8, const wchar_t *utf16,
-                                                         winshm_mode mode, uint64_t size, const winshm_options *options,
-                                                         winshm_init_fn init, void *context, int locked, int *created)
+/* Waits for the mutex at most `timeout_ms`. A dead holder is no error
+ * (WAIT_ABANDONED): the trailer says what it left. */
+WINSHM_API winshm_result winshm_impl_lock(void *mutex, unsigned long timeout_ms)
 {
+    const unsigned long waited = WaitForSingleObject(mutex, timeout_ms);
+    if (waited == 0 || waited == 0x80 /* WAIT_ABANDONED */)
+        return WINSHM_OK;
+    if (waited == WINSHM_IMPL_WAIT_TIMEOUT)
+        return winshm_impl_fail(WINSHM_ERROR_TIMEOUT, WINSHM_IMPL_ERROR_TIMEOUT);
+    return winshm_impl_fail_with(GetLastError(), 0);
+}
+
+/* Releases and closes the mutex, keeping the last error. */
+WINSHM_API void winshm_impl_unlock(void *mutex)
+{
+    const winshm_impl_error error = GetLastError();
+    ReleaseMutex(mutex);
+    CloseHandle(mutex);
+    SetLastError(error);
+}
+
+/* Holding the mutex: opens or creates the section named in `staged` and,
+ * unless it is READY, runs init on it and marks it READY. `staged` owns its
+ * name from here on: on failure, everything is freed. */
+WINSHM_API winshm_result winshm_impl_initialise(winshm *staged, uint64_t size, const winshm_options *options,
+                                                winshm_init_fn init, void *context, const wchar_t *event_name, int *created)
+{
+    winshm_options create = *options;
+    winshm_impl_trailer local;
     winshm_view trailer_view;
-    int ready = 0;
     winshm_result r;
+    int made = 0, ready = 0;
+    create.open_existing = 1;
+    r = winshm_impl_create(staged, staged, WINSHM_READ_WRITE, size + WINSHM_IMPL_TRAILER_BYTES, &create, &made);
+    if (r != WINSHM_OK)
+        return r;
     memset(&trailer_view, 0, sizeof trailer_view);
-    if (init && locked) {
-        winshm_options create = *options;
-        create.open_existing = 1;
-        r = winshm_impl_construct(staged, utf8, utf16, WINSHM_READ_WRITE, size + WINSHM_IMPL_TRAILER_BYTES, &create,
-                                  WINSHM_IMPL_NULL);
-    } else {
-        r = winshm_impl_construct(staged, utf8, utf16, mode, 0, WINSHM_IMPL_NULL, WINSHM_IMPL_NULL);
-        if (r == WINSHM_ERROR_NOT_FOUND && init) /* would create it, but may not create the mutex */
-            r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
-        if (r == WINSHM_OK && size && staged->size_ < size + WINSHM_IMPL_TRAILER_BYTES)
-            r = winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
-    }
-    if (r == WINSHM_OK)
-        r = winshm_impl_map_trailer(staged, staged->mode_, &trailer_view, &ready);
-    if (r == WINSHM_OK && !ready) {
-        if (!init)
-            r = winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
-        else if (!locked)
-            r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED); /* may not create the mutex */
-        else
-            r = winshm_impl_run_init(staged, size, init, context, &trailer_view);
-    }
+    r = winshm_impl_map_trailer(staged, 1, &trailer_view, &local, &ready);
+    if (r == WINSHM_OK && ready && local.data_size < size)
+        r = winshm_impl_fail(WINSHM_ERROR_OUT_OF_RANGE, WINSHM_IMPL_ERROR_INVALID_PARAMETER);
+    if (r == WINSHM_OK && !ready)
+        r = winshm_impl_run_init(staged, size, !made, init, context, &trailer_view);
     winshm_unmap(&trailer_view);
     if (r != WINSHM_OK) {
-        winshm_impl_error error = GetLastError();
+        const winshm_impl_error error = GetLastError();
         winshm_close(staged);
-        SetLastError(error);
-        return r;
+        return winshm_impl_fail(r, error);
+    }
+    staged->size_ = ready ? local.data_size : size;
+    if (!ready) {
+        /* READY is stored: wake the readers that wait, if any do. */
+        void *event = OpenEventW(WINSHM_IMPL_EVENT_MODIFY_STATE, 0, event_name);
+        if (event) {
+            SetEvent(event);
+            CloseHandle(event);
+        }
     }
     *created = !ready;
     return WINSHM_OK;
+}
+
+/* open_or_init with an initialiser, when the fast path found no READY
+ * section: the mutex, then a look under it. */
+WINSHM_API winshm_result winshm_impl_init_turn(winshm *staged, uint64_t size, const winshm_options *options,
+                                               winshm_init_fn init, void *context, uint32_t timeout_ms,
+                                               const wchar_t *mutex_name, const wchar_t *event_name, int *created)
+{
+    winshm_result r;
+    void *mutex;
+    winshm_impl_error error = winshm_impl_sync_object(mutex_name, 0, options->permissions, &mutex);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    if (!mutex) {
+        /* May not create the mutex, and no handshake runs: join a section
+         * that is READY; one that needs initialising needs that right. */
+        r = winshm_impl_open_initialised(staged, WINSHM_READ_WRITE, size);
+        if (r == WINSHM_ERROR_NOT_FOUND || r == WINSHM_ERROR_NOT_INITIALIZED)
+            r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
+        return r;
+    }
+    r = winshm_impl_lock(mutex, timeout_ms);
+    if (r != WINSHM_OK) {
+        error = GetLastError();
+        CloseHandle(mutex);
+        return winshm_impl_fail(r, error);
+    }
+    r = winshm_impl_initialise(staged, size, options, init, context, event_name, created);
+    winshm_impl_unlock(mutex);
+    return r;
+}
+
+/* Milliseconds left of timeout_ms since `started` (GetTickCount, which
+ * wraps after 49.7 days: unsigned arithmetic keeps the difference right). */
+WINSHM_API unsigned long winshm_impl_remaining(unsigned long started, uint32_t timeout_ms)
+{
+    unsigned long elapsed;
+    if (timeout_ms == WINSHM_INFINITE)
+        return WINSHM_INFINITE;
+    elapsed = (GetTickCount() - started) & 0xFFFFFFFFul;
+    return elapsed >= timeout_ms ? 0ul : WINSHM_IMPL_CAST(unsigned long, timeout_ms - elapsed);
+}
+
+/* Whether a reader should wait and look again. */
+WINSHM_API int winshm_impl_not_yet(winshm_result r)
+{
+    return r == WINSHM_ERROR_NOT_FOUND || r == WINSHM_ERROR_NOT_INITIALIZED;
+}
+
+/* A waiting reader woke to the event set but the section not READY: it was
+ * destroyed or scribbled on after an initialiser set it. Resets the event,
+ * holding the mutex so that no initialiser sets it in between, unseen; else
+ * every wait would return at once until the next initialiser. Returns OK to
+ * wait again, the section's state if it turned READY, or a failure. */
+WINSHM_API winshm_result winshm_impl_reset_stale(void *event, winshm *staged, winshm_mode mode, uint64_t size,
+                                                 const winshm_options *options, const wchar_t *mutex_name,
+                                                 unsigned long timeout_ms, int *polling)
+{
+    void *mutex;
+    winshm_result r;
+    winshm_impl_error error = winshm_impl_sync_object(mutex_name, 0, options->permissions, &mutex);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    if (!mutex) {
+        *polling = 1; /* may not create the mutex: look now and then instead */
+        return WINSHM_ERROR_NOT_INITIALIZED;
+    }
+    r = winshm_impl_lock(mutex, timeout_ms);
+    if (r != WINSHM_OK) {
+        error = GetLastError();
+        CloseHandle(mutex);
+        return winshm_impl_fail(r, error);
+    }
+    r = winshm_impl_open_initialised(staged, mode, size);
+    if (winshm_impl_not_yet(r))
+        ResetEvent(event);
+    winshm_impl_unlock(mutex);
+    return r;
+}
+
+/* open_or_init without an initialiser: look, and unless timeout_ms is 0,
+ * wait on the event until an initialiser marks the section READY. */
+WINSHM_API winshm_result winshm_impl_wait_ready(winshm *staged, winshm_mode mode, uint64_t size,
+                                                const winshm_options *options, uint32_t timeout_ms,
+                                                const wchar_t *mutex_name, const wchar_t *event_name)
+{
+    const unsigned long started = GetTickCount();
+    void *event = WINSHM_IMPL_NULL;
+    int polling = 0, woken = 0;
+    winshm_impl_error error;
+    winshm_result r;
+    for (;;) {
+        unsigned long remaining, waited;
+        r = winshm_impl_open_initialised(staged, mode, size);
+        if (!winshm_impl_not_yet(r) || timeout_ms == 0)
+            break;
+        if (!event && !polling) {
+            /* The event exists before the state is looked at again: an
+             * initialiser that stores READY after that look finds the event
+             * and sets it. */
+            error = winshm_impl_sync_object(event_name, 1, options->permissions, &event);
+            if (error) {
+                r = winshm_impl_fail_with(error, 1);
+                break;
+            }
+            polling = !event; /* may not create it, and nobody else waits */
+            continue;
+        }
+        remaining = winshm_impl_remaining(started, timeout_ms);
+        if (woken && !polling && remaining) {
+            woken = 0;
+            r = winshm_impl_reset_stale(event, staged, mode, size, options, mutex_name, remaining, &polling);
+            if (!winshm_impl_not_yet(r))
+                break;
+            remaining = winshm_impl_remaining(started, timeout_ms);
+        }
+        if (remaining == 0) {
+            r = winshm_impl_fail(WINSHM_ERROR_TIMEOUT, WINSHM_IMPL_ERROR_TIMEOUT);
+            break;
+        }
+        if (polling) {
+            Sleep(remaining > WINSHM_IMPL_POLL_MS ? WINSHM_IMPL_CAST(unsigned long, WINSHM_IMPL_POLL_MS) : remaining);
+            continue;
+        }
+        waited = WaitForSingleObject(event, remaining);
+        if (waited == 0) {
+            woken = 1;
+        } else if (waited != WINSHM_IMPL_WAIT_TIMEOUT) {
+            r = winshm_impl_fail_with(GetLastError(), 0);
+            break;
+        }
+    }
+    if (event) {
+        error = GetLastError();
+        CloseHandle(event);
+        SetLastError(error);
+    }
+    return r;
 }
 
 WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8, const wchar_t *utf16, winshm_mode mode,
@@ -1659,7 +2061,7 @@ WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8,
                                                   void *context, uint32_t timeout_ms, int *created)
 {
     winshm staged;
-    void *mutex = WINSHM_IMPL_NULL;
+    wchar_t *mutex_name = WINSHM_IMPL_NULL, *event_name = WINSHM_IMPL_NULL;
     int fresh = 0;
     winshm_impl_error error;
     winshm_result r = winshm_impl_check_target(shm, mode, created);
@@ -1674,35 +2076,27 @@ WINSHM_API winshm_result winshm_impl_open_or_init(winshm *shm, const char *utf8,
     r = winshm_impl_check_creation(1, WINSHM_READ_WRITE, size + WINSHM_IMPL_TRAILER_BYTES, options);
     if (r != WINSHM_OK)
         return r;
-    /* The name once, as UTF-16, for the mutex; the section takes it as given. */
     error = winshm_impl_set_name(&staged, utf8, utf16);
-    if (!error)
-        error = winshm_impl_init_mutex(staged.name_w_, options->permissions, &mutex);
-    winshm_impl_free_name(&staged);
     if (error)
         return winshm_impl_fail_with(error, 1);
-    if (mutex) {
-        const unsigned long waited = WaitForSingleObject(mutex, timeout_ms);
-        if (waited == WINSHM_IMPL_WAIT_TIMEOUT) {
-            CloseHandle(mutex);
-            return winshm_impl_fail(WINSHM_ERROR_TIMEOUT, WINSHM_IMPL_ERROR_TIMEOUT);
-        }
-        if (waited != 0 && waited != 0x80 /* WAIT_ABANDONED: the state says what the holder left */) {
-            error = GetLastError();
-            CloseHandle(mutex);
-            return winshm_impl_fail_with(error, 0);
-        }
-    }
-    r = winshm_impl_open_or_init_locked(&staged, utf8, utf16, mode, size, options, init, context, mutex != WINSHM_IMPL_NULL,
-                                        &fresh);
-    if (mutex) {
+    if (winshm_impl_open_ready(&staged, init ? WINSHM_READ_WRITE : mode, size, &error)) {
+        r = WINSHM_OK; /* READY: the fast path */
+    } else {
+        error = winshm_impl_handshake_names(staged.name_w_, &mutex_name, &event_name);
+        if (error)
+            r = winshm_impl_fail_with(error, 1);
+        else if (init)
+            r = winshm_impl_init_turn(&staged, size, options, init, context, timeout_ms, mutex_name, event_name, &fresh);
+        else
+            r = winshm_impl_wait_ready(&staged, mode, size, options, timeout_ms, mutex_name, event_name);
         error = GetLastError();
-        ReleaseMutex(mutex);
-        CloseHandle(mutex);
-        SetLastError(error);
+        WINSHM_FREE(mutex_name);
     }
-    if (r != WINSHM_OK)
-        return r;
+    if (r != WINSHM_OK) {
+        winshm_impl_close_keeping_name(&staged);
+        winshm_impl_free_name(&staged);
+        return winshm_impl_fail(r, error);
+    }
     *shm = staged;
     if (created)
         *created = fresh;

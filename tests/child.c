@@ -52,7 +52,10 @@
  *                             initialised it, 0 if not
  *   init-hang NAME SIZE HALFWAY  open_or_init with an initialiser that signals HALFWAY
  *                             half-way and never returns (the parent kills this process)
- *   init-wait NAME SIZE       open_or_init with init NULL, no timeout; check the pattern
+ *   init-wait NAME SIZE       open_or_init with init NULL and a long timeout (it waits
+ *                             for an initialiser); check the pattern
+ *   init-size NAME SIZE       open_or_init with init NULL and size 0: 0 if it learns
+ *                             SIZE, and a view of size 0 is SIZE bytes
  *   hold-mutex NAME READY     create the handshake mutex of NAME owned, signal READY,
  *                             sleep until killed
  * For the cross-width tests (the parent is the other width):
@@ -325,6 +328,18 @@ static int init_command(char **argv)
     int created = 0;
     winshm_result r;
     job.size = (size_t)strtoull(argv[3], NULL, 10);
+    if (strcmp(argv[1], "init-size") == 0) {
+        r = winshm_open_or_init(&shm, argv[2], WINSHM_READ_ONLY, 0, NULL, NULL, NULL, CHILD_PATIENCE_MS, &created);
+        if (r != WINSHM_OK)
+            return 120 - (int)r;
+        if (winshm_get_size(&shm) != job.size)
+            return 107;
+        if (winshm_map(&shm, WINSHM_READ_ONLY, 0, 0, &view) != WINSHM_OK || view.size != job.size)
+            return 108;
+        winshm_unmap(&view);
+        winshm_close(&shm);
+        return 0;
+    }
     if (strcmp(argv[1], "hold-mutex") == 0) {
         wchar_t name[300];
         HANDLE ready = open_event(argv[3]), mutex;
@@ -375,7 +390,8 @@ static int run(int argc, char **argv)
         (strcmp(argv[1], "w-large") == 0 && argc == 6))
         return width_command(argv);
     if ((strcmp(argv[1], "init") == 0 && argc == 7) || (strcmp(argv[1], "init-hang") == 0 && argc == 5) ||
-        (strcmp(argv[1], "init-wait") == 0 && argc == 4) || (strcmp(argv[1], "hold-mutex") == 0 && argc == 4))
+        (strcmp(argv[1], "init-wait") == 0 && argc == 4) || (strcmp(argv[1], "init-size") == 0 && argc == 4) ||
+        (strcmp(argv[1], "hold-mutex") == 0 && argc == 4))
         return init_command(argv);
     if (strcmp(argv[1], "mirror") == 0 && argc == 5) {
         if (winshm_open_only(&shm, argv[2], WINSHM_READ_WRITE) != WINSHM_OK)

@@ -45,6 +45,7 @@ typedef struct init_job {
     HANDLE halfway;   /* set when half is written (NULL: none) */
     int hang;         /* do not return (the test kills this process; it exits after 2 minutes) */
     int fail;         /* return this */
+    int expect_zero;  /* fail with 98 unless the whole view reads zero first */
 } init_job;
 
 static inline int test_init(const winshm_view *view, void *context)
@@ -52,6 +53,10 @@ static inline int test_init(const winshm_view *view, void *context)
     const init_job *job = (const init_job *)context;
     unsigned char *p = (unsigned char *)view->data;
     size_t i;
+    if (job->expect_zero)
+        for (i = 0; i < view->size; ++i)
+            if (p[i] != 0)
+                return 98;
     InterlockedIncrement((volatile LONG *)view->data);
     for (i = 4; i < job->size; ++i) {
         p[i] = init_pattern_byte(i);
