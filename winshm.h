@@ -6,8 +6,8 @@
  *
  *     #include "winshm.h"
  *
- *     winshm shm = {0};
- *     winshm_view view = {0};
+ *     winshm shm = WINSHM_EMPTY;
+ *     winshm_view view = WINSHM_EMPTY;
  *     winshm_result r = winshm_create_only(&shm, "Local\\demo", WINSHM_READ_WRITE, 4096, NULL);
  *     if (r != WINSHM_OK) { printf("%s\n", winshm_result_string(r)); return 1; }
  *     if (winshm_map(&shm, WINSHM_READ_WRITE, 0, 0, &view) == WINSHM_OK) {
@@ -26,7 +26,8 @@
  *                             sections (WINSHM_RESERVE) that commit on demand
  *   winshm_create_unique      a new section under a random name nobody can squat
  *   winshm_open_or_init[_w]   open_or_create, but nobody sees it before it is
- *                             initialised, even when an initialiser crashes
+ *                             initialised, even when an initialiser crashes;
+ *                             readers can wait for it
  *   winshm_close / winshm_move / winshm_swap
  *   winshm_is_open / winshm_get_name[_w] / winshm_get_mode / winshm_get_size /
  *   winshm_get_flags / winshm_get_handle   O(1) queries: no system call, no allocation
@@ -42,8 +43,8 @@
  *
  * Objects, threads and lifetime:
  *   - A winshm and a winshm_view are plain structs you own. Zeroed means
- *     empty (winshm s = {0}; in C++ winshm s = {};), and every call that
- *     fills one wants it empty.
+ *     empty (winshm s = WINSHM_EMPTY; which is {0} in C and {} in C++), and
+ *     every call that fills one wants it empty.
  *   - Calls on different objects may run on any threads at once. One object
  *     is like any C object: share it read-only, or lock around the calls that
  *     change it (constructors, close, move, swap, map, unmap).
@@ -277,43 +278,66 @@ WINSHM_API winshm_result winshm_create_ex_w(winshm *shm, const wchar_t *name, wi
 WINSHM_API winshm_result winshm_create_unique(winshm *shm, const char *prefix, winshm_mode mode, uint64_t size,
                                               const winshm_options *options);
 
-/* Fills a section the first time. view maps [0, size) read-write (zeroed
- * when new); return 0 on success, anything else for failure. */
+/* Fills a section the first time. view maps [0, size) read-write, zeroed:
+ * a new section, or one a failed or dead initialiser left, cleared first.
+ * Return 0 on success, anything else for failure. */
 typedef int (*winshm_init_fn)(const winshm_view *view, void *context);
 
 #define WINSHM_INFINITE 0xFFFFFFFFu
 /* Appended to the section's name to name the handshake's mutex. */
 #define WINSHM_INIT_MUTEX_SUFFIX ".winshm-init"
+/* Appended to the section's name to name the event waiting readers sleep on. */
+#define WINSHM_INIT_EVENT_SUFFIX ".winshm-ready"
 
 /* open_or_create, but nobody sees the section before it is initialised, even
  * when an initialiser crashes. Every cooperating process calls it with the
- * same name. Calls for one name take turns on a named mutex, `name` +
- * WINSHM_INIT_MUTEX_SUFFIX in the same namespace (with the section's
- * security; closed before the call returns), waiting at most `timeout_ms`
- * (WINSHM_INFINITE: no bound), else TIMEOUT. Holding it, the call opens or
- * creates a section of size + 64 bytes, page-rounded; the last 64 bytes of
- * the section are the library's (a state word, validated when read), and
- * winshm_get_size reports the whole section.
+ * same name. The section is size + 64 bytes, page-rounded; its last 64 bytes
+ * are the library's state (READY or not), out of reach: the winshm it gives
+ * reports `size` as its size (winshm_get_size), a view of size 0 ends there
+ * and one past it is OUT_OF_RANGE. (A plain open_only of the name sees the
+ * whole section, state included.)
+ *   - Found READY and holding `size` bytes: it returns at once, taking no
+ *     lock (the fast path; timeout_ms does not matter). *created = 0,
+ *     GetLastError() ERROR_ALREADY_EXISTS. winshm_get_size is the size the
+ *     initialiser gave, so a reader that passes size 0 learns it.
  *   - init given (mode must be READ_WRITE, size > 0, else INVALID_ARGUMENT):
- *     if the section is new, or its state is not READY (an initialiser
- *     failed or died while another process kept it), init(&view, context)
- *     runs on a read-write view of [0, size); 0 from it marks the section
- *     READY and *created = 1, GetLastError() 0. Non-zero: NOT_INITIALIZED,
- *     shm empty, and the next caller initialises.
- *   - init NULL never creates: no section is NOT_FOUND; one not READY is
- *     NOT_INITIALIZED; size 0 accepts any size, else a section smaller than
- *     size + 64 is OUT_OF_RANGE.
- *   - Found READY: *created = 0 and GetLastError() is ERROR_ALREADY_EXISTS.
+ *     otherwise the calls for one name take turns on a named mutex, `name` +
+ *     WINSHM_INIT_MUTEX_SUFFIX in the same namespace (with the section's
+ *     security; closed before the call returns), waiting at most timeout_ms
+ *     (WINSHM_INFINITE: no bound), else TIMEOUT. Holding it, the call opens or
+ *     creates the section (open_or_create's rules: one too small is
+ *     OUT_OF_RANGE) and, unless it is READY, zeroes [0, size) if it existed
+ *     (in a reserve-only section only its committed pages; nothing new is
+ *     committed), runs init(&view, context) on [0, size), and on 0 from it
+ *     marks it READY and wakes the waiting readers: *created = 1,
+ *     GetLastError() 0. Non-zero from init: NOT_INITIALIZED, shm empty, and
+ *     the next caller initialises. READY but initialised with less than
+ *     size: OUT_OF_RANGE.
+ *   - init NULL (any mode) never creates and never takes the mutex. No
+ *     section: NOT_FOUND; one not READY: NOT_INITIALIZED; READY with less
+ *     than size (0 accepts any): OUT_OF_RANGE. With timeout_ms > 0 it first
+ *     waits, until the section exists and is READY or timeout_ms has passed
+ *     (then TIMEOUT), on a manual-reset event, `name` +
+ *     WINSHM_INIT_EVENT_SUFFIX, with the section's security, that it creates
+ *     if need be; where it may not create one and none exists, it looks
+ *     again every 50 ms. A crashed initialiser leaves it waiting for the next
+ *     one, or the timeout.
  * TIMEOUT leaves ERROR_TIMEOUT, NOT_INITIALIZED ERROR_NOT_READY. A dead
- * holder of the mutex is no error: the state says what it left. A
- * non-mutex object holding the mutex's name is NAME_IN_USE; a name too long
- * with the suffix, INVALID_NAME; a NULL name, INVALID_ARGUMENT. A process
- * that may not create the mutex (Global\ without SeCreateGlobalPrivilege)
- * joins a handshake in progress; with none running it reads the state
- * without one, and is ACCESS_DENIED where it would have to initialise.
- * options as for create_ex (WINSHM_RESERVE allowed: init gets a view to
- * pass to winshm_commit); open_existing is ignored. A plain open_only
- * bypasses the handshake; an open_or_create creator defeats it. */
+ * holder of the mutex is no error: the state says what it left. Another kind
+ * of object holding the mutex's or (for a waiting reader) the event's name
+ * is NAME_IN_USE; a name too long with a suffix, INVALID_NAME; a NULL name,
+ * INVALID_ARGUMENT. A process that may not create the mutex (Global\ without
+ * SeCreateGlobalPrivilege) joins a handshake in progress; with none running
+ * it opens a READY section, and is ACCESS_DENIED where it would have to
+ * initialise. options as for create_ex (WINSHM_RESERVE allowed: init gets a
+ * view to pass to winshm_commit); open_existing is ignored. An open_or_create
+ * creator of the same name defeats the handshake.
+ * Why no lock is needed once READY: the initialiser stores READY last, with
+ * release ordering, after everything init wrote; the fast path loads it
+ * first, with acquire ordering, and checks every field of the state against
+ * the others and the section; and READY never goes back, since init runs
+ * only on a section that is not READY and no view made through open_or_init
+ * reaches the state. */
 WINSHM_API winshm_result winshm_open_or_init  (winshm *shm, const char    *name, winshm_mode mode, uint64_t size,
                                                const winshm_options *options, winshm_init_fn init, void *context,
                                                uint32_t timeout_ms, int *created);
@@ -334,11 +358,12 @@ WINSHM_API int            winshm_is_open   (const winshm *shm); /* non-zero if i
 WINSHM_API const char    *winshm_get_name  (const winshm *shm); /* UTF-8; "" if unnamed; valid until closed, moved or swapped */
 WINSHM_API const wchar_t *winshm_get_name_w(const winshm *shm); /* UTF-16; as winshm_get_name */
 WINSHM_API winshm_mode    winshm_get_mode  (const winshm *shm); /* the mode it was created or opened with */
-WINSHM_API uint64_t       winshm_get_size  (const winshm *shm); /* page-rounded, the same in every process */
+WINSHM_API uint64_t       winshm_get_size  (const winshm *shm); /* page-rounded, the same in every process; from open_or_init, the size its initialiser gave */
 WINSHM_API unsigned       winshm_get_flags (const winshm *shm); /* WINSHM_RESERVE if reserve-only, for creators, openers and adopters alike */
 WINSHM_API void          *winshm_get_handle(const winshm *shm); /* the section HANDLE, still owned by shm */
 
-/* Maps `size` bytes from any `offset` (size 0: through the end) into `view`,
+/* Maps `size` bytes from any `offset` (size 0: through the end, which is
+ * winshm_get_size) into `view`,
  * which must be empty (zeroed, or unmapped): a view still mapped is
  * INVALID_ARGUMENT and stays as it was. view->data points at the byte at
  * `offset`. A read-write view needs a read-write shm (else ACCESS_DENIED);
@@ -1519,8 +1544,6 @@ typedef struct winshm_impl_trailer {
 } winshm_impl_trailer;
 
 #define WINSHM_IMPL_TRAILER_MAGIC 0x31746e4969687377ull /* "wshiInt1" */
-/* Appended to the section's name to name the event that waiting readers sleep on. */
-#define WINSHM_IMPL_EVENT_SUFFIX ".winshm-ready"
 enum {
     WINSHM_IMPL_TRAILER_BYTES = 64,
     WINSHM_IMPL_TRAILER_READY = 0x59444552, /* "REDY" */
@@ -1794,7 +1817,7 @@ WINSHM_API winshm_result winshm_impl_run_init(const winshm *staged, uint64_t siz
 WINSHM_API winshm_impl_error winshm_impl_handshake_names(const wchar_t *name, wchar_t **mutex_name, wchar_t **event_name)
 {
     static const wchar_t mutex_suffix[] = L"" WINSHM_INIT_MUTEX_SUFFIX;
-    static const wchar_t event_suffix[] = L"" WINSHM_IMPL_EVENT_SUFFIX;
+    static const wchar_t event_suffix[] = L"" WINSHM_INIT_EVENT_SUFFIX;
     const size_t mutex_units = (sizeof mutex_suffix / sizeof mutex_suffix[0]) - 1;
     const size_t event_units = (sizeof event_suffix / sizeof event_suffix[0]) - 1;
     size_t units = 0;

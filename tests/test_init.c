@@ -18,11 +18,11 @@ static const char *mutex_name_of(const char *name)
     return out;
 }
 
-/* The event that waiting readers sleep on (the library's name for it). */
+/* The event that waiting readers sleep on. */
 static const char *event_name_of(const char *name)
 {
     static char out[400];
-    snprintf(out, sizeof out, "%s%s", name, ".winshm-ready");
+    snprintf(out, sizeof out, "%s%s", name, WINSHM_INIT_EVENT_SUFFIX);
     return out;
 }
 

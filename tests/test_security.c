@@ -194,6 +194,63 @@ Test(presets, the_init_mutex_gets_the_same_preset)
     }
 }
 
+/* So does the event that waiting readers sleep on, with the rights to wait
+ * and to set or reset it: read back while a reader waits. */
+typedef struct preset_wait { const char *name; const winshm_options *options; winshm_result result; } preset_wait;
+
+static DWORD WINAPI wait_with_options(void *context)
+{
+    preset_wait *wait = (preset_wait *)context;
+    winshm shm = {0};
+    int created = 1;
+    wait->result = winshm_open_or_init(&shm, wait->name, WINSHM_READ_ONLY, 0, wait->options, NULL, NULL, 60000, &created);
+    winshm_close(&shm);
+    return 0;
+}
+
+Test(presets, the_ready_event_gets_the_same_preset, .timeout = 120)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; ++i) {
+        winshm_permissions perm = {0};
+        winshm_options options = {0};
+        winshm shm = {0};
+        preset_wait wait = {0};
+        char user[200], event_name[300];
+        expected_ace aces[3];
+        init_job job = {0};
+        int n = 0, created = 0, tries;
+        HANDLE thread, event = NULL;
+        perm.access = presets[i];
+        options.permissions = &perm;
+        wait.name = unique_name("preset_event");
+        wait.options = &options;
+        snprintf(event_name, sizeof event_name, "%s%s", wait.name, WINSHM_INIT_EVENT_SUFFIX);
+        thread = CreateThread(NULL, 0, wait_with_options, &wait, 0, NULL);
+        cr_assert_not_null(thread);
+        for (tries = 0; !event && tries < 10000; ++tries) {
+            event = OpenEventW(READ_CONTROL, FALSE, widen(event_name));
+            if (!event)
+                Sleep(1);
+        }
+        cr_assert_not_null(event, "the waiting reader made no event");
+        current_user_sid(user, sizeof user);
+        aces[n++] = (expected_ace){user, EVENT_ALL_ACCESS};
+        if (strcmp(user, "S-1-5-18") != 0)
+            aces[n++] = (expected_ace){"S-1-5-18", SYNCHRONIZE | EVENT_MODIFY_STATE | 0x1 /* EVENT_QUERY_STATE */ | READ_CONTROL};
+        if (presets[i] != WINSHM_ACCESS_OWNER_ONLY)
+            aces[n++] = (expected_ace){"S-1-5-11", SYNCHRONIZE | EVENT_MODIFY_STATE};
+        check_descriptor(event, user, aces, n);
+        CloseHandle(event);
+        job.size = page_size();
+        cr_assert_eq(winshm_open_or_init(&shm, wait.name, WINSHM_READ_WRITE, job.size, &options, test_init, &job, 1000,
+                                         &created), WINSHM_OK);
+        cr_assert_eq(WaitForSingleObject(thread, 30000), WAIT_OBJECT_0, "the waiting reader was not woken");
+        CloseHandle(thread);
+        cr_assert_eq(wait.result, WINSHM_OK, "%s", winshm_result_string(wait.result));
+        winshm_close(&shm);
+    }
+}
+
 Test(presets, the_creator_opens_with_every_mode)
 {
     const winshm_mode modes[] = {WINSHM_READ_ONLY, WINSHM_READ_WRITE, WINSHM_COPY_ON_WRITE};

@@ -6,5 +6,10 @@
 
 int main(void)
 {
-    return winshm_is_open(WINSHM_IMPL_NULL);
+    /* the documented zero-initialisation, warning-free as C and as C++ */
+    winshm shm = WINSHM_EMPTY;
+    winshm_view view = WINSHM_EMPTY;
+    winshm_options options = WINSHM_EMPTY;
+    winshm_permissions permissions = WINSHM_EMPTY;
+    return winshm_is_open(&shm) + (view.data != WINSHM_IMPL_NULL) + (options.flags != 0) + permissions.inheritable;
 }

@@ -42,11 +42,10 @@ static int WINSHM_TU_INIT_NAME(WINSHM_TU)(const winshm_view *view, void *context
 
 #ifdef __cplusplus
 extern "C" int WINSHM_TU(void);
-#define ZEROED {} /* C++: value-initialised */
 #else
 int WINSHM_TU(void);
-#define ZEROED {0}
 #endif
+#define ZEROED WINSHM_EMPTY
 
 int WINSHM_TU(void)
 {
