@@ -1647,15 +1647,14 @@ WINSHM_API int winshm_impl_open_ready(winshm *staged, winshm_mode mode, uint64_t
     }
     if (ntdll.map_view_of_section(handle, WINSHM_IMPL_CURRENT_PROCESS, &base, 0, 0, &offset, &view_size, 2 /* ViewUnmap */, 0,
                                   WINSHM_IMPL_PAGE_READONLY) >= 0) {
-        unsigned char *trailer = WINSHM_IMPL_CAST(unsigned char *, base) + view_size - WINSHM_IMPL_TRAILER_BYTES;
+        void *trailer = WINSHM_IMPL_CAST(unsigned char *, base) + view_size - WINSHM_IMPL_TRAILER_BYTES;
         const int committed = view_size >= WINSHM_IMPL_TRAILER_BYTES && winshm_impl_is_committed(base, &first);
         if (view_size >= WINSHM_IMPL_TRAILER_BYTES && first.type == WINSHM_IMPL_MEM_MAPPED) {
             /* Only a reserve-only section has pages that are not committed. */
             reserve = !committed || first.region_size < view_size;
             if (!reserve || VirtualAlloc(trailer, WINSHM_IMPL_TRAILER_BYTES, WINSHM_IMPL_MEM_COMMIT, WINSHM_IMPL_PAGE_READONLY))
-                ready = winshm_impl_read_trailer(WINSHM_IMPL_CAST(const volatile winshm_impl_trailer *,
-                                                                  WINSHM_IMPL_CAST(void *, trailer)),
-                                                 view_size, &local) &&
+                ready = winshm_impl_read_trailer(WINSHM_IMPL_CAST(const volatile winshm_impl_trailer *, trailer), view_size,
+                                                 &local) &&
                         local.data_size >= size;
         }
         UnmapViewOfFile(base);
@@ -1682,8 +1681,8 @@ WINSHM_API winshm_result winshm_impl_map_trailer(const winshm *shm, int initiali
     winshm_result r;
     *ready = 0;
     memset(local, 0, sizeof *local);
-    if (shm->size_ < WINSHM_IMPL_TRAILER_BYTES)
-        return WINSHM_OK;
+    if (shm->size_ < WINSHM_IMPL_TRAILER_BYTES) /* too small to hold one: never READY, nothing to initialise */
+        return winshm_impl_fail(WINSHM_ERROR_NOT_INITIALIZED, WINSHM_IMPL_ERROR_NOT_READY);
     r = winshm_map(shm, initialiser ? WINSHM_READ_WRITE : WINSHM_READ_ONLY, shm->size_ - WINSHM_IMPL_TRAILER_BYTES,
                    WINSHM_IMPL_TRAILER_BYTES, view);
     if (r == WINSHM_OK)
@@ -1747,7 +1746,7 @@ WINSHM_API winshm_result winshm_impl_open_initialised(winshm *staged, winshm_mod
 WINSHM_API void winshm_impl_zero_committed(const winshm_view *view)
 {
     unsigned char *at = WINSHM_IMPL_CAST(unsigned char *, view->data);
-    unsigned char *const end = at + view->size;
+    const unsigned char *const end = at + view->size;
     winshm_impl_memory_basic_information memory;
     if (!(view->flags_ & WINSHM_RESERVE)) {
         memset(view->data, 0, view->size);

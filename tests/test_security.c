@@ -218,21 +218,24 @@ Test(presets, the_ready_event_gets_the_same_preset, .timeout = 120)
         char user[200], event_name[300];
         expected_ace aces[3];
         init_job job = {0};
-        int n = 0, created = 0, tries;
+        int n = 0, created = 0;
+        ULONGLONG started;
         HANDLE thread, event = NULL;
         perm.access = presets[i];
         options.permissions = &perm;
         wait.name = unique_name("preset_event");
         wait.options = &options;
+        wait.result = (winshm_result)1; /* "unknown" until the reader returns */
         snprintf(event_name, sizeof event_name, "%s%s", wait.name, WINSHM_INIT_EVENT_SUFFIX);
         thread = CreateThread(NULL, 0, wait_with_options, &wait, 0, NULL);
         cr_assert_not_null(thread);
-        for (tries = 0; !event && tries < 10000; ++tries) {
+        /* until the reader has made the event; it must still be waiting */
+        for (started = GetTickCount64(); !event && GetTickCount64() - started < 30000;) {
             event = OpenEventW(READ_CONTROL, FALSE, widen(event_name));
-            if (!event)
-                Sleep(1);
+            if (!event && WaitForSingleObject(thread, 1) == WAIT_OBJECT_0)
+                break;
         }
-        cr_assert_not_null(event, "the waiting reader made no event");
+        cr_assert_not_null(event, "the waiting reader made no event (it returned %s)", winshm_result_string(wait.result));
         current_user_sid(user, sizeof user);
         aces[n++] = (expected_ace){user, EVENT_ALL_ACCESS};
         if (strcmp(user, "S-1-5-18") != 0)
