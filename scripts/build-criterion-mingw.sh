@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # build-criterion-mingw.sh
 #
-# Cross-build the Criterion unit-test framework for Windows (mingw-w64), with
-# its dependencies BoxFort, nanomsg and nanopb, from the Debian sources of the
+# Cross-build the Criterion unit-test framework for Windows (mingw-w64, or
+# with ABI=msvc the MSVC ABI: clang-cl, lld-link and Wine's headers, import
+# libraries and ucrtbase), with its dependencies BoxFort, nanomsg and
+# nanopb, from the Debian sources of the
 # machine's own release (apt-get source / apt-get download, no pinned
 # versions; tested with Debian 12's Criterion 2.4.1, BoxFort 0.1.2, nanomsg
 # 1.1.5 and nanopb 0.4.7).
@@ -10,6 +12,7 @@
 # Result: $PREFIX/{bin/libcriterion-3.dll, lib/libcriterion.dll.a,
 #         lib/libcriterion.a, lib/libboxfort.a, lib/libnanomsg.a,
 #         lib/libprotobuf_nanopb_static.a, include/criterion/...}
+#         (ABI=msvc: bin/criterion-3.dll, lib/criterion.lib, include/...)
 #
 # Adapted for winshm from the tested recipe in shared/reference/criterion-mingw.
 # It does nothing when $PREFIX already holds a build of this exact recipe (a
@@ -17,6 +20,9 @@
 #
 # Usage:  ARCH=x86_64 ./build-criterion-mingw.sh      (default)
 #         ARCH=i686   ./build-criterion-mingw.sh      (32-bit)
+#         ABI=msvc WINE_ROOT=DIR ./build-criterion-mingw.sh
+#                     (64-bit, MSVC ABI; DIR: where libwine-dev is installed,
+#                     the Wine 10 chroot for winshm; default /)
 # Env:    ROOT    work dir              (default ${WINSHM_CACHE:-$HOME/.cache/winshm}/criterion-mingw)
 #         PREFIX  install prefix        (default $ROOT/prefix-x64 or $ROOT/prefix-x86)
 #         SMOKE=0 skip the Wine smoke test at the end
@@ -24,6 +30,8 @@
 set -euo pipefail
 
 ARCH=${ARCH:-x86_64}
+ABI=${ABI:-mingw}
+here=$(cd "$(dirname "$0")" && pwd)
 ROOT=${ROOT:-${WINSHM_CACHE:-$HOME/.cache/winshm}/criterion-mingw}
 JOBS=${JOBS:-$(nproc)}
 SMOKE=${SMOKE:-1}
@@ -35,9 +43,16 @@ case "$ARCH" in
           GCCPKG=gcc-mingw-w64-i686 ;;
   *) echo "ARCH must be x86_64 or i686" >&2; exit 2 ;;
 esac
+case "$ABI" in
+  mingw) DLL=libcriterion-3.dll ;;
+  msvc)  [ "$ARCH" = x86_64 ] || { echo "ABI=msvc builds x86_64 only" >&2; exit 2; }
+         SFX=x64-msvc DLL=criterion-3.dll WINE_ROOT=${WINE_ROOT:-/} ;;
+  *) echo "ABI must be mingw or msvc" >&2; exit 2 ;;
+esac
 PREFIX=${PREFIX:-$ROOT/prefix-$SFX}
-STAMP=$PREFIX/.recipe-$(sha256sum "$0" | cut -c1-16)
-if [ -f "$STAMP" ] && [ -f "$PREFIX/bin/libcriterion-3.dll" ]; then
+# The recipe: this script and the files it adds for the MSVC ABI.
+STAMP=$PREFIX/.recipe-$(cat "$0" "$here"/criterion-msvc/* | sha256sum | cut -c1-16)
+if [ -f "$STAMP" ] && [ -f "$PREFIX/bin/$DLL" ]; then
   echo "criterion-mingw: cached in $PREFIX"
   exit 0
 fi
@@ -59,7 +74,18 @@ log "0. host tools"
 # Root's work (apt, the apt sources) goes through sudo when not root, as in install-deps.sh.
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 need=()
-command -v $TRIPLE-gcc >/dev/null || need+=("$GCCPKG")
+if [ "$ABI" = msvc ]; then
+  # clang-cl, lld-link, llvm-lib and llvm-ml of the one LLVM that clang is.
+  command -v clang >/dev/null || need+=(clang)
+  llvm=/usr/lib/llvm-$(clang -dumpversion 2>/dev/null | cut -d. -f1)/bin
+  for tool in clang-cl lld-link llvm-lib llvm-ml llvm-readobj; do
+    [ -x "$llvm/$tool" ] || need+=(clang lld llvm)
+  done
+  [ -f "$WINE_ROOT/usr/include/wine/wine/windows/windows.h" ] ||
+    { echo "ABI=msvc: no Wine headers under WINE_ROOT=$WINE_ROOT (scripts/wine10-setup.sh installs them)" >&2; exit 1; }
+else
+  command -v $TRIPLE-gcc >/dev/null || need+=("$GCCPKG")
+fi
 command -v meson       >/dev/null || need+=(meson)
 command -v ninja       >/dev/null || need+=(ninja-build)
 command -v cmake       >/dev/null || need+=(cmake)
@@ -70,7 +96,13 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 # sed, not head: head quits early and, under pipefail, its writer's SIGPIPE fails the script.
-$TRIPLE-gcc --version | sed -n 1p; meson --version; ninja --version; cmake --version | sed -n 1p
+if [ "$ABI" = msvc ]; then
+  llvm=/usr/lib/llvm-$(clang -dumpversion | cut -d. -f1)/bin
+  "$llvm/clang-cl" --version | sed -n 1p
+else
+  $TRIPLE-gcc --version | sed -n 1p
+fi
+meson --version; ninja --version; cmake --version | sed -n 1p
 
 # --------------------------------------------------------------------------
 log "1. fetch Debian sources into $SOURCES"
@@ -245,12 +277,20 @@ cat > "$CRIT/src/compat/ldr-modules.h" <<'EOF'
 #include <tlhelp32.h>
 #include <stdlib.h>
 
+/* Wine's headers (the MSVC-ABI build uses them) name the TEB's and the
+   PEB's members after Wine's own code. */
+#ifdef __WINE_WINTERNL_H
+# define LDR_DATA_OF_PROCESS() (NtCurrentTeb()->Peb->LdrData)
+#else
+# define LDR_DATA_OF_PROCESS() (NtCurrentTeb()->ProcessEnvironmentBlock->Ldr)
+#endif
+
 /* A snapshot: the module handles, counted, in load order. */
 typedef struct { DWORD count; HMODULE modules[1]; } ldr_snapshot;
 
 static HANDLE ldr_snapshot_modules(DWORD flags, DWORD pid)
 {
-    PEB_LDR_DATA *ldr = NtCurrentTeb()->ProcessEnvironmentBlock->Ldr;
+    PEB_LDR_DATA *ldr = LDR_DATA_OF_PROCESS();
     LIST_ENTRY *head = &ldr->InMemoryOrderModuleList, *link;
     DWORD count = 0;
     ldr_snapshot *snap;
@@ -296,9 +336,116 @@ for f in src/compat/section-pe.c subprojects/boxfort/src/exe-pe.c; do
     { echo "module-list patch failed: $f" >&2; exit 1; }
 done
 
+if [ "$ABI" = msvc ]; then
+  # 3f. The MSVC ABI, with clang-cl over Wine's headers and C runtime. Meson
+  #     calls clang-cl "clang-cl", not "msvc", so Criterion's and BoxFort's
+  #     MSVC routes need telling; the rest is what clang-cl, llvm-ml and
+  #     Wine's runtime do differently from MSVC's. Each edit is checked.
+  cd "$CRIT"
+  check() { grep -q "$2" "$1" || { echo "MSVC patch failed: $1 ($2)" >&2; exit 1; }; }
+  # clang-cl makes __pragma a #pragma line, which may not stand between an
+  # initialiser and its ';' (Criterion's data_seg push and pop around each
+  # section variable), nor __pragma(warning) in a parameter list.
+  python3 - include/criterion/internal/common.h <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+msvc = "#elif CR_IS_MSVC\n# define CR_SECTION_START_SUFFIX(Name)\n"
+unused = "#ifdef __GNUC__\n# define CR_UNUSED      CR_ATTRIBUTE(unused)"
+assert msvc in s and unused in s
+s = s.replace(msvc, "#elif CR_IS_MSVC && defined (__clang__)\n# define CR_SECTION_START_SUFFIX(Name)\n"
+              "# define CR_SECTION_END_SUFFIX(Name)\n"
+              "# define CR_SECTION_(Name) __pragma(section(Name, read)) __declspec(allocate(Name))\n"
+              "# define CR_SECTION_SUFFIX_\n" + msvc, 1)
+s = s.replace(unused, "#if defined (__GNUC__) || defined (__clang__)\n# define CR_UNUSED      __attribute__((unused))", 1)
+open(p, "w").write(s)
+PY
+  check include/criterion/internal/common.h 'CR_IS_MSVC && defined (__clang__)'
+  # An external definition that other files call: clang-cl emits none for
+  # a __forceinline one.
+  sed -i 's|^CSPTR_INLINE void \*get_smart_ptr_meta(void \*ptr) {|void *get_smart_ptr_meta(void *ptr) {|' src/csptr/mman.c
+  check src/csptr/mman.c '^void \*get_smart_ptr_meta(void \*ptr) {'
+  # MSVC's runtime gives every DLL its TLS directory and runs the .CRT$XC*
+  # initialisers (BoxFort's start-up); Wine's does neither (msvc-runtime.c).
+  cp "$here/criterion-msvc/msvc-runtime.c" src/compat/
+  printf "if cc.get_id() == 'clang-cl'\n\tsources += files('compat/msvc-runtime.c')\nendif\n\n" > "$WORK/msvc-sources.meson"
+  sed -i "/^configure_file(input *: 'config.h.in',/e cat $WORK/msvc-sources.meson" src/meson.build
+  check src/meson.build "compat/msvc-runtime.c"
+  # BoxFort's MSVC route (MASM trampoline and setjmp) for clang-cl too,
+  # through llvm-ml, which wants plain labels, sized memory operands, and
+  # the trampoline's indirect jump as bytes (it assembles
+  # "jmp qword ptr addr_data" as a direct jump to the label).
+  sed -i "s/if cc.get_id() == 'msvc'/if cc.get_id() == 'msvc' or cc.get_id() == 'clang-cl'/" "$SP/boxfort/src/meson.build"
+  check "$SP/boxfort/src/meson.build" "cc.get_id() == 'clang-cl'"
+  for f in "$SP"/boxfort/src/asm/*-x86_64.asm; do
+    sed -i -E 's/^([A-Za-z_]+) label far/\1:/; s/^(\s+)(pop|push) \[/\1\2 qword ptr [/' "$f"
+  done
+  sed -i 's|^  jmp     qword ptr addr_data|  db 0FFh, 25h, 02h, 00h, 00h, 00h ; jmp qword ptr [rip + 2]|' \
+    "$SP/boxfort/src/asm/trampoline-x86_64.asm"
+  check "$SP/boxfort/src/asm/trampoline-x86_64.asm" '^  db 0FFh, 25h'
+  check "$SP/boxfort/src/asm/setjmp-x86_64.asm" 'pop qword ptr \[rcx + 80\]'
+fi
+
 # --------------------------------------------------------------------------
 log "4. meson cross file"
 CROSS=$WORK/$TRIPLE.ini
+if [ "$ABI" = msvc ]; then
+  # clang-cl and llvm-ml behind the names meson and BoxFort look for, with
+  # Wine's headers, Criterion's getopt and Wine's gaps (criterion-msvc/).
+  # WINE_UNICODE_NATIVE: WCHAR is wchar_t, as in the SDK. /GS-: Wine's
+  # runtime has no security cookie.
+  wine_include=$WINE_ROOT/usr/include/wine/wine
+  wine_lib=$WINE_ROOT/usr/lib/x86_64-linux-gnu/wine/x86_64-windows
+  mkdir -p "$WORK/bin" "$WORK/import-libs"
+  cat > "$WORK/bin/clang-cl" <<WRAPPER
+#!/bin/sh
+exec "$llvm/clang-cl" --target=x86_64-pc-windows-msvc -fuse-ld=lld -imsvc "$wine_include/msvcrt" \\
+  -imsvc "$wine_include/windows" -DWINE_UNICODE_NATIVE /GS- -I"$here/criterion-msvc" \\
+  /FI"$here/criterion-msvc/wine-gaps.h" "\$@"
+WRAPPER
+  printf '#!/bin/sh\nexec "%s/llvm-ml" -m64 "$@"\n' "$llvm" > "$WORK/bin/ml64"
+  chmod +x "$WORK/bin/clang-cl" "$WORK/bin/ml64"
+  # Wine's import libraries are libNAME.a; links ask for NAME.lib.
+  for lib in "$wine_lib"/lib*.a; do
+    name=$(basename "$lib" .a)
+    ln -sf "$lib" "$WORK/import-libs/${name#lib}.lib"
+  done
+  # The POSIX names that ucrtbase exports only with an underscore are
+  # aliased, as MSVC's oldnames.lib does.
+  cat > "$CROSS" <<EOF
+[binaries]
+c       = '$WORK/bin/clang-cl'
+c_ld    = '$llvm/lld-link'
+ar      = '$llvm/llvm-lib'
+windres = '$llvm/llvm-rc'
+cmake   = 'cmake'
+
+[properties]
+needs_exe_wrapper = true
+
+[cmake]
+CMAKE_SYSTEM_NAME  = 'Windows'
+CMAKE_C_COMPILER   = '$WORK/bin/clang-cl'
+CMAKE_TRY_COMPILE_TARGET_TYPE = 'STATIC_LIBRARY'
+# Compile-only checks would find POSIX threads in Wine's runtime: it has none.
+CMAKE_HAVE_PTHREAD_H = 'OFF'
+CMAKE_HAVE_LIBC_PTHREAD = 'OFF'
+CMAKE_HAVE_PTHREADS_CREATE = 'OFF'
+CMAKE_HAVE_PTHREAD_CREATE = 'OFF'
+
+[built-in options]
+b_vscrt = 'none'
+c_link_args = ['/libpath:$wine_lib', '/libpath:$WORK/import-libs', '/nodefaultlib', 'libwinecrt0.a', 'libucrtbase.a',
+               'libkernel32.a', '/alternatename:getcwd=_getcwd', '/alternatename:__imp_getcwd=__imp__getcwd',
+               '/alternatename:isatty=_isatty', '/alternatename:__imp_isatty=__imp__isatty']
+
+[host_machine]
+system     = 'windows'
+cpu_family = 'x86_64'
+cpu        = 'x86_64'
+endian     = 'little'
+EOF
+else
 cat > "$CROSS" <<EOF
 [binaries]
 c       = '$TRIPLE-gcc'
@@ -328,12 +475,14 @@ cpu_family = '$CPU_FAMILY'
 cpu        = '$CPU'
 endian     = 'little'
 EOF
+fi
 cat "$CROSS"
 
 # --------------------------------------------------------------------------
 log "5. configure / build / install Criterion -> $PREFIX"
 rm -rf "$PREFIX"
 cd "$CRIT"
+[ "$ABI" != msvc ] || export PATH="$WORK/bin:$PATH" # ml64, for BoxFort
 meson setup "$BUILD" \
   --cross-file "$CROSS" \
   --prefix "$PREFIX" --libdir lib \
@@ -344,15 +493,40 @@ meson setup "$BUILD" \
   -Dboxfort:tests=false -Dboxfort:samples=false
 ninja -C "$BUILD" -j "$JOBS"
 meson install -C "$BUILD"
+if [ "$ABI" = msvc ]; then
+  "$llvm/llvm-readobj" --coff-imports "$PREFIX/bin/$DLL" | sed -n 's/^ *Name: /DLL Name: /p' | sort -u
+else
 # BoxFort is linked into libcriterion-3.dll; install a static libboxfort.a too so
 # that libcriterion.a can be used for fully static test executables. (meson's own
 # libboxfort.a is a *thin* archive pointing into the build dir: repack it.)
 rm -f "$PREFIX/lib/libboxfort.a"
 $TRIPLE-ar crs "$PREFIX/lib/libboxfort.a" "$BUILD"/subprojects/boxfort/src/libboxfort.a.p/*.obj
 $TRIPLE-objdump -p "$PREFIX/bin/libcriterion-3.dll" | grep 'DLL Name'
+fi
 
 # --------------------------------------------------------------------------
-if [ "$SMOKE" = 1 ] && [ -x "$WINE" ]; then
+if [ "$SMOKE" = 1 ] && [ "$ABI" = msvc ]; then
+  # Under Wine 10, in its chroot: a test that passes, one that fails and one
+  # that crashes must each be reported as such.
+  log "6. smoke test under Wine 10"
+  S=$WORK/smoke; mkdir -p "$S"; cd "$S"
+  cat > smoke.c <<'EOF'
+#include <windows.h>
+#include <criterion/criterion.h>
+Test(smoke, passes) { cr_assert_eq(GetCurrentProcessId(), GetCurrentProcessId()); }
+Test(smoke, fails) { cr_assert_eq(1, 2); }
+Test(smoke, crashes) { *(volatile int *) 0 = 1; }
+EOF
+  "$WORK/bin/clang-cl" -I"$PREFIX/include" smoke.c /Fesmoke.exe /link /libpath:"$wine_lib" /libpath:"$PREFIX/lib" \
+    /nodefaultlib criterion.lib libwinecrt0.a libucrtbase.a libkernel32.a
+  cp "$PREFIX/bin/$DLL" .
+  # shellcheck source=scripts/wine10-env.sh
+  . "$here/wine10-env.sh"
+  wine10_session "$S" -- "$here/wine10-run.sh" "$S/smoke.exe" --verbose >smoke.log 2>&1 </dev/null || true
+  cat smoke.log
+  grep -q 'Tested: 3 | Passing: 1 | Failing: 2 | Crashing: 1' smoke.log ||
+    { echo "the MSVC-ABI Criterion does not report a pass, a failure and a crash as such" >&2; exit 1; }
+elif [ "$SMOKE" = 1 ] && [ -x "$WINE" ]; then
   log "6. smoke test under Wine"
   S=$WORK/smoke; mkdir -p "$S"; cd "$S"
   cat > smoke.c <<'EOF'
