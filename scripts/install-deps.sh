@@ -38,10 +38,11 @@ for arg in "$@"; do
 done
 [ ${#configs[@]} -gt 0 ] || configs=(x64-wine8)
 # Criterion once per architecture, the chroot once, whatever the configurations.
-arches="" wine10=0
+arches="" wine10=0 msvc=0
 for config in "${configs[@]}"; do
-  # x64-msvc: Wine 10's chroot has the headers and import libraries it builds with; no Criterion.
-  if [ "$config" = x64-msvc ]; then wine10=1; continue; fi
+  # x64-msvc: Wine 10's chroot has the headers, import libraries and C
+  # runtime it builds with, Criterion included, so the chroot comes first.
+  if [ "$config" = x64-msvc ]; then wine10=1 msvc=1; continue; fi
   case "$config" in x86-*) arch=i686 ;; *) arch=x86_64 ;; esac
   case " $arches " in *" $arch "*) ;; *) arches="$arches $arch" ;; esac
   case "$config" in *-wine10) wine10=1 ;; esac
@@ -52,3 +53,7 @@ if [ "$criterion" = 1 ]; then
   done
 fi
 [ "$wine10" = 0 ] || "$here/wine10-setup.sh"
+if [ "$criterion" = 1 ] && [ "$msvc" = 1 ]; then
+  ABI=msvc WINE_ROOT="${WINE10_ROOT:-$WINSHM_CACHE/wine10-trixie}" ROOT="$WINSHM_CACHE/criterion-mingw" \
+    "$here/build-criterion-mingw.sh"
+fi

@@ -80,9 +80,9 @@ settings() {
     x64-wine8)  arch=x86_64 wine=8  host_checks=ON  debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
     x64-wine10) arch=x86_64 wine=10 host_checks=OFF debian13=ON  prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64 ;;
     x86-wine10) arch=i686   wine=10 host_checks=OFF debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x86 ;;
-    x64-msvc)   arch=x86_64 wine=10 host_checks=OFF debian13=OFF prefix="" toolchain=clang-cl-wine criterion=OFF
-                extra=(-DWINSHM_WINE_ROOT="$WINE10_ROOT")
-                note="(compile checks, model checks, examples: no Criterion suites in this ABI yet)" ;;
+    x64-msvc)   arch=x86_64 wine=10 host_checks=OFF debian13=OFF prefix=$WINSHM_CACHE/criterion-mingw/prefix-x64-msvc
+                toolchain=clang-cl-wine extra=(-DWINSHM_WINE_ROOT="$WINE10_ROOT")
+                note="(every suite but cpp: no C++ standard library in this ABI here)" ;;
   esac
   other=$(partner_of "$1")
   [[ " ${builds[*]} " == *" $other "* ]] || other=""

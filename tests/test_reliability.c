@@ -352,7 +352,7 @@ Test(hostile, enums_out_of_range)
 Test(hostile, names_with_bad_encodings)
 {
     static const char *utf8[] = {
-        "Local\\a\xff" "b",            /* never valid in UTF-8 */
+        "Local\\a\xff\x62",           /* never valid in UTF-8 (\x62: b, not part of the \xff escape) */
         "Local\\\xc3",                 /* truncated sequence at the end */
         "Local\\\xc3(mid",             /* truncated sequence in the middle */
         "Local\\\xe0\x80\xaf",         /* overlong */

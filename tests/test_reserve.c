@@ -65,7 +65,7 @@ Test(options, open_existing_is_open_or_create)
 {
     const char *name = unique_name("opt_open");
     winshm_options options = {NULL, 0, 1};
-    winshm first = {0}, second = {0}, small = {0};
+    winshm first = {0}, second = {0}, too_small = {0};
     winshm_view view = {0};
     int created = -1;
     SetLastError(55);
@@ -87,11 +87,11 @@ Test(options, open_existing_is_open_or_create)
     hold_current_heap_blocks();
     {
         /* smaller than asked, a NULL name, and created may be NULL */
-        winshm_result r = winshm_create_ex(&small, name, WINSHM_READ_WRITE, 4 * page_size(), &options, NULL);
-        assert_failed_empty(&small, WINSHM_ERROR_OUT_OF_RANGE, r, ERROR_INVALID_PARAMETER);
+        winshm_result r = winshm_create_ex(&too_small, name, WINSHM_READ_WRITE, 4 * page_size(), &options, NULL);
+        assert_failed_empty(&too_small, WINSHM_ERROR_OUT_OF_RANGE, r, ERROR_INVALID_PARAMETER);
         created = -1;
-        r = winshm_create_ex(&small, NULL, WINSHM_READ_WRITE, page_size(), &options, &created);
-        assert_failed_empty(&small, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
+        r = winshm_create_ex(&too_small, NULL, WINSHM_READ_WRITE, page_size(), &options, &created);
+        assert_failed_empty(&too_small, WINSHM_ERROR_INVALID_ARGUMENT, r, ERROR_INVALID_PARAMETER);
         cr_assert_eq(created, 0);
     }
     winshm_close(&second);
