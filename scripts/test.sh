@@ -12,9 +12,10 @@
 #   x64-msvc     64-bit programs built the way MSVC builds (clang-cl, Wine's
 #                Windows and C runtime headers, lld-link against Wine's import
 #                libraries; cmake/clang-cl-wine.cmake), under Wine 10: the
-#                compile checks, the model checks and every example's demo.
-#                Criterion is not built for that ABI, so its suites do not
-#                run there, and the summary says so
+#                Criterion suites but cpp (Criterion's C++ API needs a C++
+#                standard library, which that ABI has none of here, and the
+#                summary says so), the compile checks, the model checks and
+#                every example's demo
 #
 #   scripts/test.sh [--config NAME]... [--allow-no-x86] [extra ctest arguments]
 #
