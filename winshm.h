@@ -1891,6 +1891,28 @@ WINSHM_API winshm_result winshm_impl_lock(void *mutex, unsigned long timeout_ms)
     return winshm_impl_fail_with(GetLastError(), 0);
 }
 
+/* Creates or opens the handshake's mutex and waits for it at most
+ * timeout_ms. OK with *mutex held, or with *mutex NULL when this process
+ * may not create it and nobody holds it; on failure nothing stays open. */
+WINSHM_API winshm_result winshm_impl_take_mutex(const wchar_t *mutex_name, const winshm_permissions *perm,
+                                                unsigned long timeout_ms, void **mutex)
+{
+    winshm_result r;
+    winshm_impl_error error = winshm_impl_sync_object(mutex_name, 0, perm, mutex);
+    if (error)
+        return winshm_impl_fail_with(error, 1);
+    if (!*mutex)
+        return WINSHM_OK;
+    r = winshm_impl_lock(*mutex, timeout_ms);
+    if (r != WINSHM_OK) {
+        error = GetLastError();
+        CloseHandle(*mutex);
+        *mutex = WINSHM_IMPL_NULL;
+        return winshm_impl_fail(r, error);
+    }
+    return WINSHM_OK;
+}
+
 /* Releases and closes the mutex, keeping the last error. */
 WINSHM_API void winshm_impl_unlock(void *mutex)
 {
@@ -1946,11 +1968,10 @@ WINSHM_API winshm_result winshm_impl_init_turn(winshm *staged, uint64_t size, co
                                                winshm_init_fn init, void *context, uint32_t timeout_ms,
                                                const wchar_t *mutex_name, const wchar_t *event_name, int *created)
 {
-    winshm_result r;
     void *mutex;
-    winshm_impl_error error = winshm_impl_sync_object(mutex_name, 0, options->permissions, &mutex);
-    if (error)
-        return winshm_impl_fail_with(error, 1);
+    winshm_result r = winshm_impl_take_mutex(mutex_name, options->permissions, timeout_ms, &mutex);
+    if (r != WINSHM_OK)
+        return r;
     if (!mutex) {
         /* May not create the mutex, and no handshake runs: join a section
          * that is READY; one that needs initialising needs that right. */
@@ -1958,12 +1979,6 @@ WINSHM_API winshm_result winshm_impl_init_turn(winshm *staged, uint64_t size, co
         if (r == WINSHM_ERROR_NOT_FOUND || r == WINSHM_ERROR_NOT_INITIALIZED)
             r = winshm_impl_fail(WINSHM_ERROR_ACCESS_DENIED, WINSHM_IMPL_ERROR_ACCESS_DENIED);
         return r;
-    }
-    r = winshm_impl_lock(mutex, timeout_ms);
-    if (r != WINSHM_OK) {
-        error = GetLastError();
-        CloseHandle(mutex);
-        return winshm_impl_fail(r, error);
     }
     r = winshm_impl_initialise(staged, size, options, init, context, event_name, created);
     winshm_impl_unlock(mutex);
@@ -1997,19 +2012,12 @@ WINSHM_API winshm_result winshm_impl_reset_stale(void *event, winshm *staged, wi
                                                  unsigned long timeout_ms, int *polling)
 {
     void *mutex;
-    winshm_result r;
-    winshm_impl_error error = winshm_impl_sync_object(mutex_name, 0, options->permissions, &mutex);
-    if (error)
-        return winshm_impl_fail_with(error, 1);
+    winshm_result r = winshm_impl_take_mutex(mutex_name, options->permissions, timeout_ms, &mutex);
+    if (r != WINSHM_OK)
+        return r;
     if (!mutex) {
         *polling = 1; /* may not create the mutex: look now and then instead */
         return WINSHM_ERROR_NOT_INITIALIZED;
-    }
-    r = winshm_impl_lock(mutex, timeout_ms);
-    if (r != WINSHM_OK) {
-        error = GetLastError();
-        CloseHandle(mutex);
-        return winshm_impl_fail(r, error);
     }
     r = winshm_impl_open_initialised(staged, mode, size);
     if (winshm_impl_not_yet(r))
